@@ -1,0 +1,38 @@
+namespace Engine.Http.Http1;
+
+/// <summary>
+/// Why a message head or body was refused. Each reason maps to one status
+/// (<see cref="RequestRejectionReasonExtensions.StatusCode"/>) and one counter.
+/// </summary>
+public enum RequestRejectionReason : byte
+{
+    None = 0,
+    InvalidRequestLine,
+    InvalidMethod,
+    InvalidRequestTarget,
+    UnrecognizedHttpVersion,
+    RequestLineTooLong,
+    InvalidHeaderName,
+    WhitespaceBeforeColon,
+    ObsoleteLineFolding,
+    InvalidHeaderValue,
+    BareCarriageReturn,
+    BareLineFeed,
+    HeadersTooLarge,
+    TooManyHeaders,
+    MissingHost,
+    MultipleHost,
+    InvalidHost,
+    InvalidContentLength,
+    DuplicateContentLength,
+    ContentLengthWithTransferEncoding,
+    UnsupportedTransferEncoding,
+    InvalidChunkSize,
+    InvalidChunkExtension,
+    InvalidChunkTerminator,
+    InvalidTrailer,
+    TrailersTooLarge,
+    BodyTooLarge,
+    UnexpectedEndOfBody,
+    InvalidStatusLine,
+}
