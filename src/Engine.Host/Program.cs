@@ -1,6 +1,144 @@
+using System.Net;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using Engine.Core.Configuration;
+using Engine.Http.Proxy;
+using Microsoft.Extensions.Logging;
+
 namespace Engine.Host;
 
 internal static class Program
 {
-    private static int Main(string[] args) => args.Length == 0 ? 0 : 2;
+    private static async Task<int> Main(string[] args)
+    {
+        ConfigureSocketEngine();
+
+        CommandLine command;
+        try
+        {
+            command = CommandLine.Parse(args);
+        }
+        catch (CommandLineException ex)
+        {
+            Console.Error.WriteLine($"engine: {ex.Message}");
+            Console.Error.WriteLine("Run 'engine --help' for usage.");
+            return 2;
+        }
+
+        switch (command.Verb)
+        {
+            case Verb.Help:
+                Console.Out.Write(CommandLine.HelpText);
+                return 0;
+            case Verb.Version:
+                Console.Out.WriteLine($"engine {typeof(Program).Assembly.GetName().Version} ({RuntimeInformation.FrameworkDescription}, {(RuntimeFeature.IsDynamicCodeSupported ? "JIT" : "native AOT")})");
+                return 0;
+        }
+
+        using ILoggerFactory loggerFactory = LoggerFactory.Create(builder => builder
+            .SetMinimumLevel(command.LogLevel)
+            .AddSimpleConsole(options =>
+            {
+                options.SingleLine = true;
+                options.TimestampFormat = "HH:mm:ss ";
+            }));
+        ILogger log = loggerFactory.CreateLogger("Engine");
+
+        SampleOrigin? sample = null;
+        GatewayConfig config;
+        if (command.Verb == Verb.RunDefault)
+        {
+            try
+            {
+                sample = SampleOrigin.Start(DefaultConfig.SampleOriginEndPoint, "sample");
+            }
+            catch (Exception ex) when (ex is Microsoft.AspNetCore.Connections.AddressInUseException or System.Net.Sockets.SocketException)
+            {
+                Console.Error.WriteLine($"engine: cannot start the sample origin on {DefaultConfig.SampleOriginEndPoint}: {ex.Message}");
+                return 1;
+            }
+            config = DefaultConfig.Create();
+        }
+        else
+        {
+            config = DefaultConfig.ForProxy(command.Listen!, command.Destinations);
+        }
+
+        await using var gateway = new Gateway(config, loggerFactory);
+        try
+        {
+            await gateway.StartAsync();
+        }
+        catch (GatewayConfigException ex)
+        {
+            Console.Error.WriteLine($"engine: {ex.Message}");
+            return 1;
+        }
+        catch (Exception ex) when (ex is Microsoft.AspNetCore.Connections.AddressInUseException or System.Net.Sockets.SocketException)
+        {
+            Console.Error.WriteLine($"engine: cannot listen: {ex.Message}");
+            return 1;
+        }
+
+        foreach (HttpEntrypoint entrypoint in gateway.Entrypoints)
+        {
+            string destinations = string.Join(", ", config.Services.SelectMany(s => s.Destinations).Select(d => d.Address));
+            HostLog.Proxying(log, entrypoint.BoundEndPoint!.ToString(), destinations);
+        }
+        if (sample != null)
+        {
+            HostLog.SampleOriginStarted(log, sample.EndPoint.ToString(), gateway.EndPointOf("web").ToString());
+        }
+
+        // SIGTERM (service managers) and SIGINT (Ctrl+C) both mean: drain, then exit 0.
+        var stop = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        void OnSignal(PosixSignalContext context)
+        {
+            context.Cancel = true;
+            stop.TrySetResult();
+        }
+        using PosixSignalRegistration term = PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnSignal);
+        using PosixSignalRegistration interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, OnSignal);
+        await stop.Task;
+
+        HostLog.Stopping(log, config.DrainTimeout.TotalSeconds);
+        await gateway.StopAsync();
+        if (sample != null)
+        {
+            await sample.DisposeAsync();
+        }
+        HostLog.Stopped(log, gateway.Metrics.Requests);
+        return 0;
+    }
+
+    /// <summary>
+    /// Runs socket completions inline on the epoll threads, one per core: a request then stays
+    /// on the thread its socket event arrived on, from parse to upstream write, the way an nginx
+    /// worker serves it, instead of hopping through the thread pool twice per read. The runtime
+    /// reads these variables when the first socket operation starts, so setting them before any
+    /// socket exists takes effect; an explicit setting from the environment wins.
+    /// </summary>
+    private static void ConfigureSocketEngine()
+    {
+        if (Environment.GetEnvironmentVariable("DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS") == null)
+        {
+            Environment.SetEnvironmentVariable("DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS", "1");
+        }
+    }
+}
+
+/// <summary>The embedded configurations: the no-argument demo and the config-less proxy.</summary>
+internal static class DefaultConfig
+{
+    public static readonly IPEndPoint SampleOriginEndPoint = new(IPAddress.Loopback, 8081);
+
+    /// <summary>The proxy on 127.0.0.1:8080 in front of the built-in sample origin.</summary>
+    public static GatewayConfig Create() => ForProxy("127.0.0.1:8080", [$"http://{SampleOriginEndPoint}"]);
+
+    public static GatewayConfig ForProxy(string listen, IReadOnlyList<string> destinations) => new()
+    {
+        Entrypoints = [new EntrypointConfig("web", listen)],
+        Services = [new ServiceConfig("default", [.. destinations.Select(d => new DestinationConfig(d))])],
+        Routes = [new RouteConfig("default", "default")],
+    };
 }

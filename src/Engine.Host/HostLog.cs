@@ -1,0 +1,19 @@
+using Microsoft.Extensions.Logging;
+
+namespace Engine.Host;
+
+/// <summary>Source-generated log messages of the host, with stable event ids (100+).</summary>
+internal static partial class HostLog
+{
+    [LoggerMessage(EventId = 100, Level = LogLevel.Information, Message = "Proxying http://{EndPoint}/ to {Destinations}")]
+    public static partial void Proxying(ILogger logger, string endPoint, string destinations);
+
+    [LoggerMessage(EventId = 101, Level = LogLevel.Information, Message = "Sample origin on http://{Origin}/; try: curl http://{Proxy}/")]
+    public static partial void SampleOriginStarted(ILogger logger, string origin, string proxy);
+
+    [LoggerMessage(EventId = 102, Level = LogLevel.Information, Message = "Stopping: draining in-flight requests (up to {TimeoutSeconds} s)")]
+    public static partial void Stopping(ILogger logger, double timeoutSeconds);
+
+    [LoggerMessage(EventId = 103, Level = LogLevel.Information, Message = "Stopped after {Requests} requests")]
+    public static partial void Stopped(ILogger logger, long requests);
+}

@@ -1,0 +1,345 @@
+using System.Buffers;
+using System.IO.Pipelines;
+using System.Net;
+using System.Runtime.CompilerServices;
+using Engine.Core.Configuration;
+using Engine.Core.Transport;
+using Engine.Http.Http1;
+
+namespace Engine.Http.Proxy;
+
+/// <summary>What a downstream connection is doing, for the heartbeat's timeout decisions.</summary>
+internal enum ConnectionPhase : byte
+{
+    /// <summary>Between requests, waiting for the first byte of the next head.</summary>
+    Idle,
+    ReadingHead,
+    /// <summary>Connecting, sending the head, or waiting for the response head.</summary>
+    AwaitingUpstream,
+    Body,
+    Closing,
+}
+
+/// <summary>
+/// One downstream HTTP/1.1 connection: reads request heads in place, routes them, forwards each
+/// exchange to an upstream, and keeps the connection alive between requests. One long-running
+/// loop per connection (its state machine is allocated once); the per-request steps are pooled
+/// async methods, so a keep-alive request allocates nothing.
+/// </summary>
+internal sealed partial class Http1ServerConnection
+{
+    private static readonly TimeSpan s_lingerTimeout = TimeSpan.FromSeconds(2);
+    private const long MaxLingerBytes = 1024 * 1024;
+
+    private readonly SocketConnection _connection;
+    private readonly HttpEntrypoint _entrypoint;
+    private readonly PipeReader _input;
+    private readonly PipeWriter _output;
+    private readonly HttpRequestHead _head;
+    private readonly HttpParserLimits _parserLimits;
+    private readonly HttpLimitsConfig _limits;
+    private readonly DownstreamTimeoutsConfig _timeouts;
+    private readonly ProxyMetrics _metrics;
+    private ClientAddressBuffer _clientAddress;
+    private int _clientAddressLength;
+
+    // The downstream read in progress: the request head lives in it (offsets into _head.Source)
+    // until the head has been forwarded, or until the response head arrived for a bodiless
+    // request, so that a stale pooled upstream can be retried without copying the head.
+    private ReadOnlySequence<byte> _buffer;
+    private SequencePosition _headEnd;
+    private bool _headConsumed;
+    private byte[]? _headScratch;
+
+    private UpstreamConnection? _upstream;
+    private long _deadline = long.MaxValue;
+    private volatile ConnectionPhase _phase;
+    private volatile bool _draining;
+    private volatile bool _downstreamReset;
+    private bool _linger;
+
+    public Http1ServerConnection(SocketConnection connection, HttpEntrypoint entrypoint)
+    {
+        _connection = connection;
+        _entrypoint = entrypoint;
+        _input = connection.Input;
+        _output = connection.Output;
+        _limits = entrypoint.Config.Limits;
+        _timeouts = entrypoint.Config.Timeouts;
+        _parserLimits = entrypoint.ParserLimits;
+        _metrics = entrypoint.Metrics;
+        _head = new HttpRequestHead(_limits.MaxRequestHeaderCount);
+        if (connection.RemoteEndPoint is IPEndPoint remote &&
+            remote.Address.TryFormat(_clientAddress, out int written))
+        {
+            _clientAddressLength = written;
+        }
+        connection.OnReceiveFaulted(static state => ((Http1ServerConnection)state!).OnDownstreamReset(), this);
+    }
+
+    public long Id => _connection.Id;
+
+    public ConnectionPhase Phase => _phase;
+
+    /// <summary>When the current phase times out, in heartbeat timestamp units.</summary>
+    public long Deadline => Volatile.Read(ref _deadline);
+
+    private ReadOnlySpan<byte> ClientAddress => ((ReadOnlySpan<byte>)_clientAddress).Slice(0, _clientAddressLength);
+
+    public async Task RunAsync()
+    {
+        try
+        {
+            while (!_draining)
+            {
+                if (!await ReadRequestHeadAsync())
+                {
+                    break;
+                }
+                bool keepAlive = await ProxyRequestAsync();
+                ReleaseHead();
+                if (!keepAlive)
+                {
+                    break;
+                }
+            }
+        }
+        catch (Exception ex)
+        {
+            // Nothing on the data path throws by design; if something does, the connection ends
+            // and the process stays up.
+            _entrypoint.Log.UnhandledConnectionError(_connection.Id, ex);
+            _linger = false;
+        }
+        finally
+        {
+            ReleaseHead();
+            UpstreamConnection? upstream = Interlocked.Exchange(ref _upstream, null);
+            upstream?.Abort();
+            if (_linger && !_downstreamReset)
+            {
+                await LingerAsync();
+            }
+            _phase = ConnectionPhase.Closing;
+            await _connection.DisposeAsync();
+            _entrypoint.OnConnectionClosed(this);
+        }
+    }
+
+    /// <summary>Stops keep-alive: an idle connection closes now, a busy one after its response.</summary>
+    public void BeginDrain()
+    {
+        _draining = true;
+        if (_phase == ConnectionPhase.Idle)
+        {
+            _input.CancelPendingRead();
+        }
+    }
+
+    /// <summary>Ends the connection now (a drain that ran out of time).</summary>
+    public void Abort()
+    {
+        Volatile.Read(ref _upstream)?.Abort();
+        _connection.Abort();
+    }
+
+    /// <summary>Called by the heartbeat when <see cref="Deadline"/> has passed.</summary>
+    public void OnDeadlinePassed()
+    {
+        switch (_phase)
+        {
+            case ConnectionPhase.AwaitingUpstream:
+                // The response head is late: fail the upstream only; the downstream gets a 504.
+                UpstreamConnection? upstream = Volatile.Read(ref _upstream);
+                if (upstream != null)
+                {
+                    upstream.TimedOut = true;
+                    upstream.Abort();
+                }
+                break;
+            case ConnectionPhase.Idle or ConnectionPhase.ReadingHead or ConnectionPhase.Body or ConnectionPhase.Closing:
+                Volatile.Read(ref _upstream)?.Abort();
+                _connection.Abort();
+                break;
+        }
+    }
+
+    private void OnDownstreamReset()
+    {
+        // Thread A (the socket's receive loop) saw a reset while thread B may be waiting on the
+        // upstream; failing the upstream wakes B, which then finds _downstreamReset set.
+        _downstreamReset = true;
+        Volatile.Read(ref _upstream)?.Abort();
+    }
+
+    private void SetPhase(ConnectionPhase phase, TimeSpan timeout)
+    {
+        Volatile.Write(ref _deadline, _entrypoint.Heartbeat.DeadlineAfter(timeout));
+        _phase = phase;
+    }
+
+    /// <summary>Reads until a whole request head is parsed; false when the connection should close.</summary>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    private async ValueTask<bool> ReadRequestHeadAsync()
+    {
+        _head.Reset();
+        _headConsumed = false;
+        SetPhase(ConnectionPhase.Idle, _timeouts.KeepAliveTimeout);
+        bool started = false;
+        while (true)
+        {
+            ReadResult result = await _input.ReadAsync();
+            if (result.IsCanceled)
+            {
+                if (_draining)
+                {
+                    _input.AdvanceTo(result.Buffer.Start);
+                    _headConsumed = true;
+                    return false;
+                }
+                // A cancel meant for a request-body forwarder that had already finished.
+                _input.AdvanceTo(result.Buffer.Start);
+                continue;
+            }
+            ReadOnlySequence<byte> buffer = result.Buffer;
+            if (!started)
+            {
+                // RFC 9112 §2.2: a server SHOULD ignore empty lines received before a request-line.
+                buffer = SkipEmptyLines(buffer);
+                if (buffer.IsEmpty)
+                {
+                    _input.AdvanceTo(buffer.Start, result.Buffer.End);
+                    if (result.IsCompleted)
+                    {
+                        _headConsumed = true;
+                        return false;
+                    }
+                    continue;
+                }
+                started = true;
+                SetPhase(ConnectionPhase.ReadingHead, _timeouts.RequestHeaderTimeout);
+            }
+
+            try
+            {
+                if (TryParseHead(buffer))
+                {
+                    _buffer = buffer;
+                    return true;
+                }
+            }
+            catch (HttpParseException ex)
+            {
+                _input.AdvanceTo(buffer.End);
+                _headConsumed = true;
+                _metrics.OnRejected(ex.Reason);
+                _entrypoint.Log.RequestRejected(_connection.Id, ex.Reason, ex.Offset);
+                await WriteErrorAsync(ex.StatusCode, close: true);
+                _linger = true;
+                return false;
+            }
+
+            if (result.IsCompleted)
+            {
+                // FIN in the middle of a head: nothing to answer.
+                _input.AdvanceTo(buffer.End);
+                _headConsumed = true;
+                return false;
+            }
+            _input.AdvanceTo(buffer.Start, buffer.End);
+        }
+    }
+
+    private static ReadOnlySequence<byte> SkipEmptyLines(ReadOnlySequence<byte> buffer)
+    {
+        var reader = new SequenceReader<byte>(buffer);
+        while (reader.TryPeek(out byte b) && (b == (byte)'\r' || b == (byte)'\n'))
+        {
+            if (b == (byte)'\r' && !(reader.TryPeek(1, out byte next) && next == (byte)'\n'))
+            {
+                break; // a lone CR (or CR at the end): let the parser judge it, or wait for more
+            }
+            reader.Advance(b == (byte)'\r' ? 2 : 1);
+        }
+        return buffer.Slice(reader.Position);
+    }
+
+    /// <summary>Parses the head in place when it lies in one segment, else in a pooled scratch copy.</summary>
+    private bool TryParseHead(in ReadOnlySequence<byte> buffer)
+    {
+        ReadOnlyMemory<byte> memory;
+        if (buffer.IsSingleSegment)
+        {
+            memory = buffer.First;
+        }
+        else
+        {
+            // Copy at most one byte past the limit: enough for the parser to reject an oversized head.
+            int length = (int)Math.Min(buffer.Length, _parserLimits.MaxHeadSize + 1L);
+            _headScratch ??= ArrayPool<byte>.Shared.Rent(_parserLimits.MaxHeadSize + 1);
+            buffer.Slice(0, length).CopyTo(_headScratch);
+            memory = _headScratch.AsMemory(0, length);
+        }
+        _head.Source = memory;
+        if (!Http1Parser.TryParseRequest(memory.Span, _head, _parserLimits))
+        {
+            return false;
+        }
+        _headEnd = buffer.GetPosition(_head.HeadLength);
+        return true;
+    }
+
+    /// <summary>Lets go of the request head's bytes: consumes them from the pipe and returns the scratch copy.</summary>
+    private void ReleaseHead()
+    {
+        if (!_headConsumed)
+        {
+            _headConsumed = true;
+            _input.AdvanceTo(_headEnd);
+        }
+        _buffer = default;
+        _head.Source = default;
+        if (_headScratch != null)
+        {
+            ArrayPool<byte>.Shared.Return(_headScratch);
+            _headScratch = null;
+        }
+    }
+
+    /// <summary>Sends one of the proxy's own responses.</summary>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
+    private async ValueTask WriteErrorAsync(int status, bool close)
+    {
+        _metrics.OnResponse(status);
+        _output.Write(ErrorResponses.Get(status, close));
+        await _output.FlushAsync();
+    }
+
+    /// <summary>
+    /// After an error answer, reads (and drops) what the client is still sending for a moment
+    /// before closing: closing a socket with unread input sends a reset, and a reset can destroy
+    /// the error response before the client reads it (RFC 9112 §9.6).
+    /// </summary>
+    private async ValueTask LingerAsync()
+    {
+        _output.Complete();
+        SetPhase(ConnectionPhase.Closing, s_lingerTimeout);
+        long drained = 0;
+        while (drained < MaxLingerBytes)
+        {
+            ReadResult result = await _input.ReadAsync();
+            drained += result.Buffer.Length;
+            _input.AdvanceTo(result.Buffer.End);
+            if (result.IsCompleted || result.IsCanceled)
+            {
+                break;
+            }
+        }
+    }
+
+    [InlineArray(64)]
+    private struct ClientAddressBuffer
+    {
+        private byte _element0;
+    }
+}

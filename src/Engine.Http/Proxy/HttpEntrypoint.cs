@@ -1,0 +1,162 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Text;
+using Engine.Core.Configuration;
+using Engine.Core.Timing;
+using Engine.Core.Transport;
+using Engine.Http.Http1;
+using Microsoft.Extensions.Logging;
+
+namespace Engine.Http.Proxy;
+
+/// <summary>
+/// A listening HTTP/1.1 entrypoint: accepts downstream connections, runs each one's request
+/// loop, enforces their deadlines from the shared heartbeat, and drains them on stop.
+/// </summary>
+public sealed class HttpEntrypoint : IHeartbeatHandler
+{
+    private readonly ProxyRuntime _runtime;
+    private readonly SocketTransportOptions _transport;
+    private readonly ConcurrentDictionary<long, Http1ServerConnection> _connections = new();
+    private SocketConnectionListener? _listener;
+    private Task _acceptLoop = Task.CompletedTask;
+    private ProxySnapshot? _snapshot;
+    private HostPathRouteTable _routes;
+
+    public HttpEntrypoint(EntrypointConfig config, ProxyRuntime runtime, Heartbeat heartbeat, ILogger logger, SocketTransportOptions? transport = null)
+    {
+        Config = config;
+        _runtime = runtime;
+        Heartbeat = heartbeat;
+        Metrics = runtime.Metrics;
+        Log = new ProxyLog(logger);
+        _transport = transport ?? SocketTransportOptions.Default;
+        ParserLimits = new HttpParserLimits
+        {
+            MaxRequestLineSize = config.Limits.MaxRequestLineSize,
+            MaxHeadSize = config.Limits.MaxRequestHeadSize,
+            MaxHeaderCount = config.Limits.MaxRequestHeaderCount,
+        };
+        ResponseParserLimits = new HttpParserLimits
+        {
+            MaxRequestLineSize = config.Limits.MaxResponseHeadSize,
+            MaxHeadSize = config.Limits.MaxResponseHeadSize,
+            MaxHeaderCount = Math.Max(config.Limits.MaxRequestHeaderCount, 256),
+        };
+        SchemeBytes = "http"u8.ToArray();
+        _routes = runtime.Current.RoutesFor(config.Name);
+        _snapshot = runtime.Current;
+    }
+
+    public EntrypointConfig Config { get; }
+
+    /// <summary>The address actually bound (port 0 in config becomes the real port).</summary>
+    public IPEndPoint? BoundEndPoint => _listener?.EndPoint as IPEndPoint;
+
+    public int OpenConnections => _connections.Count;
+
+    internal Heartbeat Heartbeat { get; }
+
+    internal ProxyMetrics Metrics { get; }
+
+    internal ProxyLog Log { get; }
+
+    internal HttpParserLimits ParserLimits { get; }
+
+    internal HttpParserLimits ResponseParserLimits { get; }
+
+    internal byte[] SchemeBytes { get; }
+
+    internal byte[] PortBytes { get; private set; } = [];
+
+    /// <summary>The route table of the current snapshot, re-resolved only when the snapshot changes.</summary>
+    internal HostPathRouteTable Routes
+    {
+        get
+        {
+            ProxySnapshot current = _runtime.Current;
+            if (!ReferenceEquals(current, _snapshot))
+            {
+                _routes = current.RoutesFor(Config.Name);
+                _snapshot = current;
+            }
+            return _routes;
+        }
+    }
+
+    /// <summary>Binds the address and starts accepting. Throws when the address cannot be bound.</summary>
+    public void Start()
+    {
+        EndPoint endPoint = EndpointParser.ParseListenAddress(Config.Address);
+        _listener = SocketConnectionListener.Bind(endPoint, _transport);
+        PortBytes = Encoding.ASCII.GetBytes(BoundEndPoint!.Port.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        Heartbeat.Register(this);
+        Log.ListenerStarted(Config.Name, _listener.EndPoint.ToString() ?? Config.Address);
+        _acceptLoop = AcceptLoopAsync(_listener);
+    }
+
+    private async Task AcceptLoopAsync(SocketConnectionListener listener)
+    {
+        while (true)
+        {
+            if (await listener.AcceptAsync() is not SocketConnection connection)
+            {
+                return;
+            }
+            var http = new Http1ServerConnection(connection, this);
+            _connections[http.Id] = http;
+            Metrics.OnConnectionOpened();
+            // The connection runs until its first wait; the accept loop continues after that.
+            _ = http.RunAsync();
+        }
+    }
+
+    internal void OnConnectionClosed(Http1ServerConnection connection)
+    {
+        _connections.TryRemove(connection.Id, out _);
+        Metrics.OnConnectionClosed();
+    }
+
+    public void OnHeartbeat(long now)
+    {
+        foreach (KeyValuePair<long, Http1ServerConnection> entry in _connections)
+        {
+            if (now >= entry.Value.Deadline)
+            {
+                entry.Value.OnDeadlinePassed();
+            }
+        }
+    }
+
+    /// <summary>
+    /// Stops accepting, closes idle connections, lets in-flight requests finish for up to
+    /// <paramref name="drainTimeout"/>, then aborts whatever is left.
+    /// </summary>
+    public async Task StopAsync(TimeSpan drainTimeout)
+    {
+        if (_listener != null)
+        {
+            await _listener.UnbindAsync().ConfigureAwait(false);
+            await _acceptLoop.ConfigureAwait(false);
+        }
+        Log.ListenerStopped(Config.Name, _connections.Count);
+        foreach (Http1ServerConnection connection in _connections.Values)
+        {
+            connection.BeginDrain();
+        }
+        long deadline = Environment.TickCount64 + (long)drainTimeout.TotalMilliseconds;
+        while (!_connections.IsEmpty && Environment.TickCount64 < deadline)
+        {
+            await Task.Delay(20).ConfigureAwait(false);
+        }
+        foreach (Http1ServerConnection connection in _connections.Values)
+        {
+            connection.Abort();
+        }
+        while (!_connections.IsEmpty)
+        {
+            await Task.Delay(10).ConfigureAwait(false);
+        }
+        Heartbeat.Unregister(this);
+    }
+}
