@@ -151,7 +151,8 @@ internal static class HeadWriter
         for (int i = 0; i < headers.Length; i++)
         {
             ref readonly HeaderEntry header = ref headers[i];
-            bool keep = !header.Hop && !(header.Known == KnownHeader.ContentLength && framing != ResponseFraming.ContentLength);
+            // Content-Length stays even without a body (HEAD, 304): it describes the representation.
+            bool keep = !header.Hop;
             if (keep)
             {
                 if (runStart < 0)

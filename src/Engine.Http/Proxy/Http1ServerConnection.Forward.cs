@@ -129,22 +129,22 @@ internal sealed partial class Http1ServerConnection
                 break;
             }
 
-            if (_downstreamReset)
+            // The exchange failed before a response: stop the body forwarder first (it may be
+            // blocked on either side), so that nothing else touches the upstream's pipes.
+            BodyOutcome bodyOutcome = BodyOutcome.Completed;
+            if (hasBody)
+            {
+                upstream.Abort();
+                bodyOutcome = await FinishRequestBodyAsync(requestBody, upstream);
+            }
+            if (_downstreamReset || bodyOutcome == BodyOutcome.DownstreamFailed)
             {
                 return ClientGone(upstream);
             }
-            if (hasBody)
+            if (bodyOutcome == BodyOutcome.Rejected)
             {
-                BodyOutcome bodyOutcome = await FinishRequestBodyAsync(requestBody, upstream);
-                if (bodyOutcome == BodyOutcome.DownstreamFailed)
-                {
-                    return ClientGone(upstream);
-                }
-                if (bodyOutcome == BodyOutcome.Rejected)
-                {
-                    DiscardUpstream(upstream);
-                    return await RejectAsync(_requestBodyRejection);
-                }
+                DiscardUpstream(upstream);
+                return await RejectAsync(_requestBodyRejection);
             }
             if (outcome == ResponseHeadOutcome.ClosedEarly && CanRetry(reused, hasBody, retried))
             {
@@ -192,7 +192,7 @@ internal sealed partial class Http1ServerConnection
         }
         else
         {
-            upstream.Abort();
+            upstream.Close();
         }
 
         if (relay.DownstreamFailed || requestOutcome == BodyOutcome.DownstreamFailed)
@@ -222,7 +222,7 @@ internal sealed partial class Http1ServerConnection
     private void DiscardUpstream(UpstreamConnection upstream)
     {
         Volatile.Write(ref _upstream, null);
-        upstream.Abort();
+        upstream.Close();
     }
 
     private void WriteUpstreamHead(UpstreamConnection upstream, UpstreamPool pool)

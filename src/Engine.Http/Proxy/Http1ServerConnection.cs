@@ -115,7 +115,7 @@ internal sealed partial class Http1ServerConnection
         {
             ReleaseHead();
             UpstreamConnection? upstream = Interlocked.Exchange(ref _upstream, null);
-            upstream?.Abort();
+            upstream?.Close();
             if (_linger && !_downstreamReset)
             {
                 await LingerAsync();

@@ -71,8 +71,19 @@ internal sealed class UpstreamConnection
         return _headScratch;
     }
 
-    /// <summary>Closes the connection for good; unsent bytes are dropped.</summary>
-    public void Abort()
+    /// <summary>
+    /// Fails the socket; safe from any thread (heartbeat, the downstream's reset callback, the
+    /// body forwarder). The owner's pending reads then see the input end; the owner still calls
+    /// <see cref="Close"/>.
+    /// </summary>
+    public void Abort() => Connection.Abort();
+
+    /// <summary>
+    /// Closes the connection for good and frees its pool slot. Only the owner calls it (the
+    /// exchange that leased it, or the pool while it is idle), and only when no other thread is
+    /// using its pipes, since completing a pipe end races with a pending read or write on it.
+    /// </summary>
+    public void Close()
     {
         if (Interlocked.Exchange(ref _disposed, 1) != 0)
         {

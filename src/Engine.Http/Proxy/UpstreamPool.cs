@@ -78,7 +78,7 @@ internal sealed class UpstreamPool : IHeartbeatHandler
             {
                 return connection;
             }
-            connection.Abort();
+            connection.Close();
         }
     }
 
@@ -161,7 +161,7 @@ internal sealed class UpstreamPool : IHeartbeatHandler
                 return;
             }
         }
-        connection.Abort();
+        connection.Close();
     }
 
     /// <summary>Called once per connection when it closes: frees its slot for a waiter.</summary>
@@ -220,8 +220,13 @@ internal sealed class UpstreamPool : IHeartbeatHandler
             {
                 return;
             }
+            bool anyExpired = false;
+            foreach (UpstreamConnection connection in _idle)
+            {
+                anyExpired |= now - connection.IdleSince >= maxAge || connection.Connection.IsClosed;
+            }
             // The stack's bottom holds the oldest; rebuild it without the expired ones.
-            if (_idle.Any(c => now - c.IdleSince >= maxAge || c.Connection.IsClosed))
+            if (anyExpired)
             {
                 UpstreamConnection[] all = _idle.ToArray();
                 _idle.Clear();
@@ -242,7 +247,7 @@ internal sealed class UpstreamPool : IHeartbeatHandler
         {
             foreach (UpstreamConnection connection in expired)
             {
-                connection.Abort();
+                connection.Close();
             }
         }
     }
@@ -259,7 +264,7 @@ internal sealed class UpstreamPool : IHeartbeatHandler
         }
         foreach (UpstreamConnection connection in idle)
         {
-            connection.Abort();
+            connection.Close();
         }
     }
 }
