@@ -37,6 +37,10 @@ internal sealed partial class TomlParser
 
         ReadOnlySpan<char> token = rest[..length];
         _pos = start + length;
+        if (_pos < _text.Length && _text[_pos] == ':')
+        {
+            throw ErrorAt(position, $"invalid time {Quote(token)}: a time is written hh:mm:ss with two digits each");
+        }
 
         int p = token[0] is '+' or '-' ? 1 : 0;
         ReadOnlySpan<char> unsigned = token[p..];
@@ -78,6 +82,7 @@ internal sealed partial class TomlParser
     {
         int integerStart = p;
         ScanDigits(token, ref p, 10, position, "");
+        int integerEnd = p;
         if (p - integerStart > 1 && token[integerStart] == '0')
         {
             throw InvalidNumber(token, position, "leading zeros are not allowed");
@@ -105,9 +110,13 @@ internal sealed partial class TomlParser
 
         if (p < token.Length)
         {
-            throw InvalidNumber(token, position, token[p] is 'X' or 'O' or 'B' && p == integerStart + 1 && token[integerStart] == '0'
-                ? "prefixes are lowercase: 0x, 0o, 0b"
-                : $"unexpected '{token[p]}'");
+            string reason = token[p] switch
+            {
+                'X' or 'O' or 'B' when p == integerStart + 1 && token[integerStart] == '0' => "prefixes are lowercase: 0x, 0o, 0b",
+                '-' when p == integerEnd => "unexpected '-' (a date is written yyyy-mm-dd, with a 4-digit year from 0001 to 9999)",
+                _ => $"unexpected '{token[p]}'",
+            };
+            throw InvalidNumber(token, position, reason);
         }
 
         return isFloat ? ParseFloat(token, position) : TomlValue.Integer(position, ParseDecimalInteger(token, position));

@@ -134,11 +134,21 @@ internal sealed partial class TomlParser
                 continue;
             }
 
-            if (entry.Value is TomlTable { Origin: TomlTableOrigin.Dotted or TomlTableOrigin.Implicit } next)
+            if (entry.Value is TomlTable { Origin: TomlTableOrigin.Dotted } dotted)
             {
-                // A prefix of a header that dotted keys now fill in is defined by them: no header may define it later.
-                next.Origin = TomlTableOrigin.Dotted;
-                table = next;
+                table = dotted;
+                continue;
+            }
+
+            if (entry.Value is TomlTable { Origin: TomlTableOrigin.Implicit } implied)
+            {
+                // A prefix of a header ([a.b.c] implies a.b) that dotted keys now fill in is defined by
+                // them, as toml-edit and BurntSushi/toml read the spec: no header may define it later,
+                // and messages point at this key.
+                implied.Origin = TomlTableOrigin.Dotted;
+                implied.Position = part.Position;
+                table.MoveKey(part.Name, part.Position);
+                table = implied;
                 continue;
             }
 
@@ -170,14 +180,14 @@ internal sealed partial class TomlParser
     {
         string what = entry.Value switch
         {
-            TomlTable { Origin: TomlTableOrigin.Inline } => "an inline table",
-            TomlTable { Origin: TomlTableOrigin.Dotted } => "a table by dotted keys",
-            TomlTable { Origin: TomlTableOrigin.Implicit } => "a table implied by a longer [header]",
-            TomlTable => "a table by a [header]",
-            TomlArray { IsArrayOfTables: true } => "an array of tables",
-            TomlArray => "a static array",
-            _ => entry.Value.Kind.ToDisplayName(),
+            TomlTable { Origin: TomlTableOrigin.Inline } => "an inline table at",
+            TomlTable { Origin: TomlTableOrigin.Dotted } => "a table by the dotted key at",
+            TomlTable { Origin: TomlTableOrigin.Implicit } => "a table by the longer [header] at",
+            TomlTable => "a table by the [header] at",
+            TomlArray { IsArrayOfTables: true } => "an array of tables at",
+            TomlArray => "a static array at",
+            _ => $"{entry.Value.Kind.ToDisplayName()} at",
         };
-        return $"{what} at {At(entry.KeyPosition)}";
+        return $"{what} {At(entry.KeyPosition)}";
     }
 }
