@@ -34,6 +34,8 @@ public sealed partial class SocketConnection : ConnectionContext
     private Action<object?>? _receiveFaulted;
     private object? _receiveFaultedState;
 
+    private const int MinReceiveSize = 2048;
+
     private static long s_lastConnectionId;
 
     internal SocketConnection(Socket socket, SocketTransportOptions options)
@@ -203,7 +205,9 @@ public sealed partial class SocketConnection : ConnectionContext
                     }
                 }
 
-                Memory<byte> buffer = input.GetMemory();
+                // Ask for at least half a block: a receive into the last few bytes of a block
+                // would split the next message head across segments for no gain.
+                Memory<byte> buffer = input.GetMemory(MinReceiveSize);
                 SocketOperationResult received = await _receiver.ReceiveAsync(_socket, buffer);
                 if (received.HasError)
                 {
@@ -212,7 +216,12 @@ public sealed partial class SocketConnection : ConnectionContext
                 }
                 if (received.BytesTransferred == 0)
                 {
-                    break; // FIN
+                    // A reset can surface as a plain end of input; the TCP state tells them apart.
+                    if (WasResetByPeer())
+                    {
+                        _receiveError = SocketError.ConnectionReset;
+                    }
+                    break;
                 }
                 input.Advance(received.BytesTransferred);
 
@@ -230,14 +239,10 @@ public sealed partial class SocketConnection : ConnectionContext
         }
         finally
         {
-            if (_receiveError != SocketError.Success && !IsAbortedByUs)
-            {
-                error ??= new ConnectionResetException(_receiveError.ToString());
-            }
+            // The pipe completes without an exception even on a reset: readers see the end of
+            // input as a value, and those who care ask ReceiveError or registered a callback.
             input.Complete(error);
-            // A read side that ends with a FIN leaves the send side to the application: it may
-            // still answer a request that arrived with the FIN. A reset ends everything.
-            if (error != null && !IsAbortedByUs)
+            if (_receiveError != SocketError.Success && !IsAbortedByUs)
             {
                 _output.Reader.CancelPendingRead();
                 _receiveFaulted?.Invoke(_receiveFaultedState);
@@ -247,6 +252,35 @@ public sealed partial class SocketConnection : ConnectionContext
     }
 
     private bool IsAbortedByUs => Volatile.Read(ref _aborted) != 0;
+
+    /// <summary>
+    /// True when the kernel has the connection in TCP_CLOSE (a reset arrived) rather than
+    /// CLOSE_WAIT (the peer sent FIN and may still read). Linux's TCP_INFO starts with the
+    /// state byte; elsewhere the option is unavailable and a clean end of input is assumed.
+    /// </summary>
+    private bool WasResetByPeer()
+    {
+        const int SolTcp = 6;
+        const int TcpInfo = 11;
+        const byte TcpClose = 7;
+        if (!OperatingSystem.IsLinux())
+        {
+            return false;
+        }
+        Span<byte> info = stackalloc byte[8];
+        try
+        {
+            return _socket.GetRawSocketOption(SolTcp, TcpInfo, info) >= 1 && info[0] == TcpClose;
+        }
+        catch (SocketException)
+        {
+            return false;
+        }
+        catch (ObjectDisposedException)
+        {
+            return false;
+        }
+    }
 
     private async Task SendLoopAsync()
     {

@@ -42,7 +42,16 @@ internal sealed partial class Http1ServerConnection
                 if (chunked)
                 {
                     var reader = new SequenceReader<byte>(buffer);
-                    done = ForwardChunks(ref reader, target, rechunk: true, ref _requestDecoder, _parserLimits, ref total, maxBody);
+                    try
+                    {
+                        done = ForwardChunks(ref reader, target, rechunk: true, ref _requestDecoder, _parserLimits, ref total, maxBody);
+                    }
+                    catch (HttpParseException)
+                    {
+                        // Every read is paired with an AdvanceTo, or the next read (the linger) throws.
+                        _input.AdvanceTo(buffer.End);
+                        throw;
+                    }
                     _input.AdvanceTo(reader.Position, buffer.End);
                 }
                 else
@@ -224,8 +233,16 @@ internal sealed partial class Http1ServerConnection
                         break;
                     case BodyFraming.Chunked:
                         var reader = new SequenceReader<byte>(buffer);
-                        done = ForwardChunks(ref reader, _output, framing == ResponseFraming.Chunked, ref upstream.Decoder,
-                            _entrypoint.ResponseParserLimits, ref total, long.MaxValue);
+                        try
+                        {
+                            done = ForwardChunks(ref reader, _output, framing == ResponseFraming.Chunked, ref upstream.Decoder,
+                                _entrypoint.ResponseParserLimits, ref total, long.MaxValue);
+                        }
+                        catch (HttpParseException)
+                        {
+                            input.AdvanceTo(buffer.End);
+                            throw;
+                        }
                         consumed = reader.Position;
                         break;
                     case BodyFraming.UntilClose:

@@ -29,6 +29,7 @@ internal enum ConnectionPhase : byte
 internal sealed partial class Http1ServerConnection
 {
     private static readonly TimeSpan s_lingerTimeout = TimeSpan.FromSeconds(2);
+    private static readonly TimeSpan s_closeTimeout = TimeSpan.FromSeconds(5);
     private const long MaxLingerBytes = 1024 * 1024;
 
     private readonly SocketConnection _connection;
@@ -113,16 +114,29 @@ internal sealed partial class Http1ServerConnection
         }
         finally
         {
-            ReleaseHead();
-            UpstreamConnection? upstream = Interlocked.Exchange(ref _upstream, null);
-            upstream?.Close();
-            if (_linger && !_downstreamReset)
+            try
             {
-                await LingerAsync();
+                ReleaseHead();
+                UpstreamConnection? upstream = Interlocked.Exchange(ref _upstream, null);
+                upstream?.Close();
+                if (_linger && !_downstreamReset)
+                {
+                    await LingerAsync();
+                }
+                // The send loop may still be flushing to a client that stopped reading: the
+                // heartbeat aborts the connection if closing takes longer than this.
+                SetPhase(ConnectionPhase.Closing, s_closeTimeout);
+                await _connection.DisposeAsync();
             }
-            _phase = ConnectionPhase.Closing;
-            await _connection.DisposeAsync();
-            _entrypoint.OnConnectionClosed(this);
+            catch (Exception ex)
+            {
+                _entrypoint.Log.UnhandledConnectionError(_connection.Id, ex);
+                _connection.Abort();
+            }
+            finally
+            {
+                _entrypoint.OnConnectionClosed(this);
+            }
         }
     }
 
@@ -276,7 +290,12 @@ internal sealed partial class Http1ServerConnection
         {
             // Copy at most one byte past the limit: enough for the parser to reject an oversized head.
             int length = (int)Math.Min(buffer.Length, _parserLimits.MaxHeadSize + 1L);
-            _headScratch ??= ArrayPool<byte>.Shared.Rent(_parserLimits.MaxHeadSize + 1);
+            if (_headScratch != null && _headScratch.Length < length)
+            {
+                ArrayPool<byte>.Shared.Return(_headScratch);
+                _headScratch = null;
+            }
+            _headScratch ??= ArrayPool<byte>.Shared.Rent(length);
             buffer.Slice(0, length).CopyTo(_headScratch);
             memory = _headScratch.AsMemory(0, length);
         }

@@ -153,7 +153,10 @@ public sealed class HttpEntrypoint : IHeartbeatHandler
         {
             connection.Abort();
         }
-        while (!_connections.IsEmpty)
+        // Aborted connections finish within a few event-loop turns; the bound keeps a stop
+        // from waiting forever on one that cannot.
+        long abortDeadline = Environment.TickCount64 + 5_000;
+        while (!_connections.IsEmpty && Environment.TickCount64 < abortDeadline)
         {
             await Task.Delay(10).ConfigureAwait(false);
         }
