@@ -293,6 +293,11 @@ public struct ChunkedDecoder
     {
         ReadOnlySpan<byte> window = span.Length > max ? span.Slice(0, max) : span;
         int pos = _trailerValidated;
+        if (pos > window.Length)
+        {
+            // An earlier call saw more contiguous bytes than this segment holds.
+            return -1;
+        }
         while (true)
         {
             int lineEnd = FieldLine.FindLineEnd(window, pos, out RequestRejectionReason error, out int errorIndex);
