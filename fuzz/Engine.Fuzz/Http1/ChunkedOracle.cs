@@ -46,11 +46,15 @@ internal static class ChunkedOracle
         var decoder = new ChunkedDecoder();
         var data = new ArrayBufferWriter<byte>();
         long consumed = 0;
+        SequencePosition position = body.Start;
         try
         {
             foreach (int arrived in arrivals)
             {
-                var reader = new SequenceReader<byte>(body.Slice(consumed, arrived - consumed));
+                // Positions are found relative to the last one: walking from the start each time
+                // would make a byte-per-segment run quadratic.
+                SequencePosition end = body.GetPosition(arrived - consumed, position);
+                var reader = new SequenceReader<byte>(body.Slice(position, end));
                 while (true)
                 {
                     ChunkedStatus status = decoder.Read(ref reader, limits, out ReadOnlySequence<byte> chunk);
@@ -64,6 +68,7 @@ internal static class ChunkedOracle
                         continue;
                     }
                     consumed += reader.Consumed;
+                    position = reader.Position;
                     if (status == ChunkedStatus.Completed)
                     {
                         if (decoder.Consumed != consumed)

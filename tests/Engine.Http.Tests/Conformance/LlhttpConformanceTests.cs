@@ -1,0 +1,104 @@
+using System.Text;
+using Engine.Http.Http1;
+using Engine.TestSupport;
+using Xunit.Abstractions;
+
+namespace Engine.Http.Tests.Conformance;
+
+/// <summary>
+/// Runs llhttp's own strict test cases through our parsers: we must reject exactly the inputs
+/// llhttp rejects and accept the rest, except where our rules differ on purpose, each listed
+/// below with the reason. A listed case that stops differing fails too, so the list stays true.
+/// </summary>
+public class LlhttpConformanceTests(ITestOutputHelper output)
+{
+    private const string Folder = "llhttp/test";
+
+    /// <summary>Cases where we deliberately disagree with llhttp, and why.</summary>
+    private static readonly Dictionary<string, string> Differences = new(StringComparer.Ordinal)
+    {
+    };
+
+    [TestDataFact(Folder)]
+    public void LlhttpStrictCases_RejectExactlyWhereLlhttpRejects()
+    {
+        List<LlhttpCase> cases = LoadCases();
+        List<LlhttpCase> strict = [.. cases.Where(c => c.IsStrict)];
+        Assert.NotEmpty(strict);
+
+        int agreed = 0, hostAdded = 0;
+        var unexpected = new List<string>();
+        var stale = new List<string>();
+        foreach (LlhttpCase testCase in strict)
+        {
+            StreamVerdict verdict = RunWithHost(testCase, out bool addedHost);
+            hostAdded += addedHost ? 1 : 0;
+            bool agrees = verdict.Rejected == testCase.LlhttpRejects;
+            bool listed = Differences.ContainsKey(testCase.Name);
+            if (agrees)
+            {
+                agreed++;
+                if (listed)
+                {
+                    stale.Add($"{testCase.Name}: listed as a difference but now agrees ({verdict})");
+                }
+            }
+            else if (!listed)
+            {
+                unexpected.Add($"{testCase.Name}: llhttp {(testCase.LlhttpRejects ? "rejects (" + testCase.Error + ")" : "accepts")}, we {verdict}");
+            }
+        }
+
+        output.WriteLine($"llhttp: {cases.Count} cases, {strict.Count} strict, {agreed} agree, {Differences.Count} listed differences, " +
+            $"{hostAdded} needed a Host line added (llhttp does not require Host), {cases.Count - strict.Count} lenient skipped.");
+        foreach (KeyValuePair<string, string> difference in Differences)
+        {
+            output.WriteLine($"  difference: {difference.Key}: {difference.Value}");
+        }
+        Assert.True(unexpected.Count == 0 && stale.Count == 0, string.Join("\n", unexpected.Concat(stale)));
+        Assert.Equal(strict.Count, agreed + Differences.Count);
+    }
+
+    /// <summary>
+    /// llhttp does not enforce RFC 9112 §3.2's Host rule and most of its request cases omit Host.
+    /// When that is all we object to, a Host line goes after the request line of the message
+    /// concerned and the case runs again, so every other rule is still compared.
+    /// </summary>
+    private static StreamVerdict RunWithHost(LlhttpCase testCase, out bool addedHost)
+    {
+        byte[] input = testCase.Input;
+        addedHost = false;
+        while (true)
+        {
+            StreamVerdict verdict = MessageStream.Run(input, testCase.IsResponse, testCase.SkipBody);
+            if (!verdict.Rejected || verdict.Reason != nameof(RequestRejectionReason.MissingHost))
+            {
+                return verdict;
+            }
+            int lineEnd = input.AsSpan(verdict.MessageStart).IndexOf("\r\n"u8) + verdict.MessageStart + 2;
+            input = [.. input.AsSpan(0, lineEnd), .. "Host: llhttp.test\r\n"u8, .. input.AsSpan(lineEnd)];
+            addedHost = true;
+        }
+    }
+
+    private static List<LlhttpCase> LoadCases()
+    {
+        var cases = new List<LlhttpCase>();
+        foreach (string kind in new[] { "request", "response" })
+        {
+            foreach (string file in Directory.GetFiles(TestData.PathTo(Path.Combine(Folder, kind)), "*.md").Order(StringComparer.Ordinal))
+            {
+                cases.AddRange(LlhttpCase.ReadFile(file));
+            }
+        }
+        return cases;
+    }
+
+    [Fact]
+    public void BuildInput_EscapesAndContinuations_BecomeBytesAsLlhttpRunnerMakesThem()
+    {
+        byte[] bytes = LlhttpCase.BuildInput(["GET / HTTP/1.1", "A: \\x41\\101\\t\\", "b", "${\"ab\".repeat(3)}", ""]);
+
+        Assert.Equal("GET / HTTP/1.1\r\nA: AA\tb\r\nababab\r\n", Encoding.Latin1.GetString(bytes));
+    }
+}
