@@ -48,6 +48,7 @@ public static partial class Http1Parser
         int maxHeaders = Math.Min(limits.MaxHeaderCount, head.MaxHeaders);
         while (true)
         {
+            RejectFoldedLine(window, pos);
             int lineEnd = FindFieldLineEnd(window, pos, input.Length, limits);
             if (lineEnd < 0)
             {
@@ -66,7 +67,14 @@ public static partial class Http1Parser
             {
                 HttpParseException.Throw(RequestRejectionReason.TooManyHeaders, pos);
             }
-            ParseHeaderLine(window, pos, lineEnd, ref head.AddHeader());
+            ref HeaderEntry entry = ref head.AddHeader();
+            ParseHeaderLine(window, pos, lineEnd, ref entry);
+            if (entry.Known == KnownHeader.ContentLength)
+            {
+                // Checked per line so a bad or conflicting length is refused as soon as its line
+                // is in; the head carries the value seen so far between calls.
+                head.ContentLength = CheckContentLength(window, in entry, head.ContentLength);
+            }
             pos = lineEnd + 2;
         }
     }
@@ -98,6 +106,7 @@ public static partial class Http1Parser
         int maxHeaders = Math.Min(limits.MaxHeaderCount, head.MaxHeaders);
         while (true)
         {
+            RejectFoldedLine(window, pos);
             int lineEnd = FindFieldLineEnd(window, pos, input.Length, limits);
             if (lineEnd < 0)
             {
@@ -116,7 +125,14 @@ public static partial class Http1Parser
             {
                 HttpParseException.Throw(RequestRejectionReason.TooManyHeaders, pos);
             }
-            ParseHeaderLine(window, pos, lineEnd, ref head.AddHeader());
+            ref HeaderEntry entry = ref head.AddHeader();
+            ParseHeaderLine(window, pos, lineEnd, ref entry);
+            if (entry.Known == KnownHeader.ContentLength)
+            {
+                // Checked per line so a bad or conflicting length is refused as soon as its line
+                // is in; the head carries the value seen so far between calls.
+                head.ContentLength = CheckContentLength(window, in entry, head.ContentLength);
+            }
             pos = lineEnd + 2;
         }
     }
@@ -168,6 +184,29 @@ public static partial class Http1Parser
         return -1;
     }
 
+    /// <summary>
+    /// A field line that starts with SP or HTAB is obs-fold (or junk after the start line) whatever
+    /// follows, so it is refused on its first byte, before its line end arrives. The check comes
+    /// before the line-end search in every call, so one-shot and byte-by-byte parsing agree.
+    /// </summary>
+    private static void RejectFoldedLine(ReadOnlySpan<byte> window, int pos)
+    {
+        if ((uint)pos < (uint)window.Length && HttpCharacters.IsWhitespace(window[pos]))
+        {
+            HttpParseException.Throw(RequestRejectionReason.ObsoleteLineFolding, pos);
+        }
+    }
+
+    private static long CheckContentLength(ReadOnlySpan<byte> window, in HeaderEntry entry, long seen)
+    {
+        long length = ParseContentLength(window.Slice(entry.ValueStart, entry.ValueLength), entry.ValueStart);
+        if (seen >= 0 && seen != length)
+        {
+            HttpParseException.Throw(RequestRejectionReason.DuplicateContentLength, entry.ValueStart);
+        }
+        return length;
+    }
+
     /// <summary>Validates the field line [start, lineEnd) and records it in <paramref name="entry"/>.</summary>
     private static void ParseHeaderLine(ReadOnlySpan<byte> window, int start, int lineEnd, ref HeaderEntry entry)
     {
@@ -181,8 +220,13 @@ public static partial class Http1Parser
         entry.NameLength = nameLength;
         entry.ValueStart = start + valueStart;
         entry.ValueLength = valueLength;
-        entry.Known = KnownTokens.Header(line.Slice(0, nameLength));
+        ReadOnlySpan<byte> name = line.Slice(0, nameLength);
+        entry.Known = KnownTokens.Header(name);
         entry.Hop = false;
+        if (entry.Known == KnownHeader.Other && KnownTokens.IsFramingLookalike(name))
+        {
+            HttpParseException.Throw(RequestRejectionReason.InvalidHeaderName, start);
+        }
     }
 
     private static void CheckResumePoint(int parsedOffset, int inputLength)

@@ -66,6 +66,37 @@ internal static class KnownTokens
     };
 
     /// <summary>
+    /// True for a name that is not Content-Length or Transfer-Encoding but becomes one when '_' is
+    /// read as '-' and runs of separators as one (Transfer_Encoding, Content--Length). Servers
+    /// that fold names that way (CGI, some gateways) would frame the body by a field this proxy
+    /// ignores: the classic smuggling set-up, so such names are refused.
+    /// </summary>
+    public static bool IsFramingLookalike(ReadOnlySpan<byte> name)
+    {
+        const int Longest = 40;
+        if (name.Length < 14 || name.Length > Longest || (!name.Contains((byte)'_') && name.IndexOf("--"u8) < 0))
+        {
+            return false;
+        }
+        Span<byte> folded = stackalloc byte[Longest];
+        int length = 0;
+        foreach (byte b in name)
+        {
+            if (b is (byte)'_' or (byte)'-')
+            {
+                if (length == 0 || folded[length - 1] != '-')
+                {
+                    folded[length++] = (byte)'-';
+                }
+                continue;
+            }
+            folded[length++] = (byte)(b | 0x20);
+        }
+        ReadOnlySpan<byte> result = folded.Slice(0, length);
+        return result.SequenceEqual("content-length"u8) || result.SequenceEqual("transfer-encoding"u8);
+    }
+
+    /// <summary>
     /// True when the token <paramref name="token"/> equals the lower-case literal ignoring ASCII case.
     /// Both have the same length; overlapping 8- or 4-byte reads cover the tail.
     /// </summary>

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
@@ -140,11 +141,14 @@ public sealed partial record LlhttpCase(string Name, string Type, bool SkipBody,
         return [.. bytes];
     }
 
+    private static readonly SearchValues<char> HexDigits = SearchValues.Create("0123456789abcdefABCDEF");
+    private static readonly SearchValues<char> OctalDigits = SearchValues.Create("01234567");
+
     private static bool IsHex(string text, int start, int count) =>
-        start + count <= text.Length && text.AsSpan(start, count).IndexOfAnyExcept("0123456789abcdefABCDEF") < 0;
+        start + count <= text.Length && !text.AsSpan(start, count).ContainsAnyExcept(HexDigits);
 
     private static bool IsOctal(string text, int start, int count) =>
-        start + count <= text.Length && text.AsSpan(start, count).IndexOfAnyExcept("01234567") < 0;
+        start + count <= text.Length && !text.AsSpan(start, count).ContainsAnyExcept(OctalDigits);
 
     [GeneratedRegex(@"^<!--\s*meta=(\{.*\})\s*-->")]
     private static partial Regex MetaPattern();

@@ -17,6 +17,19 @@ public class LlhttpConformanceTests(ITestOutputHelper output)
     /// <summary>Cases where we deliberately disagree with llhttp, and why.</summary>
     private static readonly Dictionary<string, string> Differences = new(StringComparer.Ordinal)
     {
+        ["request/invalid: HTTP protocol and ANNOUNCE method"] = "any token is a method (RFC 9110 §9.1); llhttp keeps a fixed list per protocol",
+        ["request/invalid: Invalid method"] = "MKCOLA is a valid token method for us; llhttp knows only MKCOL",
+        ["request/invalid: Invalid HTTP version"] = "input ends before the CRLF; we judge a line when its CRLF arrives (HTTP/5.6 then gets 505)",
+        ["request/method: M-SEARCH request"] = "asterisk-form only with OPTIONS (RFC 9112 §3.2.4); SSDP's M-SEARCH * is not HTTP for a proxy",
+        ["request/method: SOURCE request with ICE"] = "only HTTP/1.0 and HTTP/1.1; ICE/1.0 is not HTTP",
+        ["request/method: OPTIONS request with RTSP"] = "only HTTP/1.0 and HTTP/1.1; RTSP/1.0 is not HTTP",
+        ["request/method: ANNOUNCE request with RTSP"] = "only HTTP/1.0 and HTTP/1.1; RTSP/1.0 is not HTTP",
+        ["request/method: PRI request HTTP2"] = "the HTTP/2 preface is the connection's business (ALPN or prior knowledge), not the HTTP/1.1 parser's",
+        ["request/sample: No HTTP version"] = "HTTP/0.9 request lines are refused",
+        ["request/uri: `host:port` and basic auth"] = "userinfo in a target is refused (RFC 9110 §4.2.4: deprecated, a routing hazard)",
+        ["response/sample: RTSP response"] = "only HTTP/1.0 and HTTP/1.1 status lines; RTSP is not HTTP",
+        ["response/sample: ICE response"] = "only HTTP/1.0 and HTTP/1.1 status lines; ICE is not HTTP",
+        ["response/sample: HTTP version 0.9"] = "HTTP/0.9 responses are refused",
     };
 
     [TestDataFact(Folder)]

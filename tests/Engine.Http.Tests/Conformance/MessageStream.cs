@@ -28,8 +28,9 @@ public static class MessageStream
         var response = new HttpResponseHead();
         while (true)
         {
-            // A request may be preceded by empty lines (RFC 9112 §2.2); the connection strips them.
-            while (!responses && pos + 1 < input.Length && input[pos] == '\r' && input[pos + 1] == '\n')
+            // A request may be preceded by empty lines (RFC 9112 §2.2); the connection strips them,
+            // and does the same before a response (an upstream may send a stray CRLF after a body).
+            while (pos + 1 < input.Length && input[pos] == '\r' && input[pos + 1] == '\n')
             {
                 pos += 2;
             }
