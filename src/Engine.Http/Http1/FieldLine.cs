@@ -87,8 +87,7 @@ internal static class FieldLine
 
         nameLength = colon;
         int start = colon + 1;
-        ReadOnlySpan<byte> rest = line.Slice(start);
-        int bad = rest.IndexOfAnyExcept(HttpCharacters.FieldValue);
+        int bad = line.Slice(start).IndexOfAny(HttpCharacters.NotFieldValue);
         if (bad >= 0)
         {
             // CR and LF never reach here (the line ends at the first of them), so this is NUL,
@@ -97,16 +96,19 @@ internal static class FieldLine
             return RequestRejectionReason.InvalidHeaderValue;
         }
 
-        int lead = rest.IndexOfAnyExcept((byte)' ', (byte)'\t');
-        if (lead < 0)
+        // OWS runs are short (usually one SP), so plain loops beat vector calls here.
+        int first = start;
+        while (first < line.Length && HttpCharacters.IsWhitespace(line[first]))
         {
-            valueStart = line.Length;
-            valueLength = 0;
-            return RequestRejectionReason.None;
+            first++;
         }
-        int last = rest.LastIndexOfAnyExcept((byte)' ', (byte)'\t');
-        valueStart = start + lead;
-        valueLength = last - lead + 1;
+        int end = line.Length;
+        while (end > first && HttpCharacters.IsWhitespace(line[end - 1]))
+        {
+            end--;
+        }
+        valueStart = first;
+        valueLength = end - first;
         return RequestRejectionReason.None;
     }
 }

@@ -211,7 +211,7 @@ public static partial class Http1Parser
             HttpParseException.Throw(RequestRejectionReason.InvalidStatusLine, reasonSpace);
         }
         ReadOnlySpan<byte> reason = line.Slice(reasonSpace + 1);
-        int bad = reason.IndexOfAnyExcept(HttpCharacters.FieldValue);
+        int bad = reason.IndexOfAny(HttpCharacters.NotFieldValue);
         if (bad >= 0)
         {
             HttpParseException.Throw(RequestRejectionReason.InvalidStatusLine, reasonSpace + 1 + bad);

@@ -74,7 +74,9 @@ internal static class KnownTokens
     public static bool IsFramingLookalike(ReadOnlySpan<byte> name)
     {
         const int Longest = 40;
-        if (name.Length < 14 || name.Length > Longest || (!name.Contains((byte)'_') && name.IndexOf("--"u8) < 0))
+        // Both targets start with a letter, c or t, which no separator folding can change.
+        if (name.Length < 14 || name.Length > Longest || (name[0] | 0x20) is not ((byte)'c' or (byte)'t')
+            || (!name.Contains((byte)'_') && name.IndexOf("--"u8) < 0))
         {
             return false;
         }
