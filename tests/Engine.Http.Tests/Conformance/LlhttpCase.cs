@@ -10,7 +10,8 @@ namespace Engine.Http.Tests.Conformance;
 /// One case of llhttp's markdown test suite (test/request/*.md, test/response/*.md): the input
 /// bytes, the parser mode, and whether llhttp reports an error for it.
 /// </summary>
-public sealed partial record LlhttpCase(string Name, string Type, bool SkipBody, byte[] Input, string? Error)
+/// <param name="CompletedBeforeError">Messages llhttp completed before its error (its "message complete" lines).</param>
+public sealed partial record LlhttpCase(string Name, string Type, bool SkipBody, byte[] Input, string? Error, int CompletedBeforeError)
 {
     /// <summary>llhttp's "errors" 21-23 are pauses (on request, on CONNECT/Upgrade, on PRI): not rejections.</summary>
     private static readonly int[] PauseCodes = [21, 22, 23];
@@ -58,7 +59,9 @@ public sealed partial record LlhttpCase(string Name, string Type, bool SkipBody,
             {
                 name += $" #{seen[name]}";
             }
-            yield return new LlhttpCase(name, type, skipBody, BuildInput(input), ErrorOf(log));
+            string? error = ErrorOf(log);
+            int completed = log.TakeWhile(l => l != error).Count(l => l.EndsWith(" message complete", StringComparison.Ordinal));
+            yield return new LlhttpCase(name, type, skipBody, BuildInput(input), error, completed);
         }
     }
 

@@ -4,9 +4,11 @@ using Engine.Http.Http1;
 namespace Engine.Http.Tests.Conformance;
 
 /// <summary>How a byte stream of one or more messages ended for our parsers.</summary>
-public readonly record struct StreamVerdict(bool Rejected, string Reason, int Offset, int Messages, int MessageStart = 0)
+/// <param name="Messages">Messages whose head and body were complete before the stream ended or was refused.</param>
+/// <param name="MessageStart">Where the message being read when the stream ended starts.</param>
+public readonly record struct StreamVerdict(bool Rejected, string Reason, int Offset, int Messages, int MessageStart)
 {
-    public override string ToString() => Rejected ? $"rejected {Reason} at {Offset} after {Messages} message(s)" : $"accepted {Messages} message(s)";
+    public override string ToString() => Rejected ? $"rejected {Reason} at {Offset} after {Messages} complete message(s)" : $"accepted {Messages} complete message(s)";
 }
 
 /// <summary>
@@ -36,7 +38,7 @@ public static class MessageStream
             }
             if (pos >= input.Length)
             {
-                return new StreamVerdict(false, "", pos, messages);
+                return new StreamVerdict(false, "", pos, messages, pos);
             }
 
             ReadOnlySpan<byte> rest = input.AsSpan(pos);
@@ -49,7 +51,7 @@ public static class MessageStream
                     response.Reset();
                     if (!Http1Parser.TryParseResponse(rest, response, skipBody ? HttpMethod.Head : requestMethod, HttpParserLimits.Default))
                     {
-                        return new StreamVerdict(false, "", pos, messages);
+                        return new StreamVerdict(false, "", pos, messages, pos);
                     }
                     pos += response.HeadLength;
                     chunked = response.Framing == BodyFraming.Chunked;
@@ -63,7 +65,7 @@ public static class MessageStream
                     request.Reset();
                     if (!Http1Parser.TryParseRequest(rest, request, HttpParserLimits.Default))
                     {
-                        return new StreamVerdict(false, "", pos, messages);
+                        return new StreamVerdict(false, "", pos, messages, pos);
                     }
                     pos += request.HeadLength;
                     chunked = request.Chunked && !skipBody;
@@ -78,12 +80,10 @@ public static class MessageStream
             {
                 return new StreamVerdict(true, e.Reason.ToString(), pos + e.Offset, messages, pos);
             }
-            messages++;
-
             if (tunnel || untilClose)
             {
                 // The rest of the stream is another protocol or the body: not HTTP/1.1 framing.
-                return new StreamVerdict(false, "", pos, messages);
+                return new StreamVerdict(false, "", pos, messages, pos);
             }
             if (chunked)
             {
@@ -97,12 +97,12 @@ public static class MessageStream
                     }
                     if (status == ChunkedStatus.NeedMoreData)
                     {
-                        return new StreamVerdict(false, "", pos, messages);
+                        return new StreamVerdict(false, "", pos, messages, pos);
                     }
                 }
                 catch (HttpParseException e)
                 {
-                    return new StreamVerdict(true, e.Reason.ToString(), pos + e.Offset, messages);
+                    return new StreamVerdict(true, e.Reason.ToString(), pos + e.Offset, messages, pos);
                 }
                 pos += (int)reader.Consumed;
             }
@@ -110,10 +110,11 @@ public static class MessageStream
             {
                 if (input.Length - pos < bodyLength)
                 {
-                    return new StreamVerdict(false, "", pos, messages);
+                    return new StreamVerdict(false, "", pos, messages, pos);
                 }
                 pos += (int)bodyLength;
             }
+            messages++;
 
             if (close)
             {
@@ -123,8 +124,8 @@ public static class MessageStream
                     next += 2;
                 }
                 return next < input.Length
-                    ? new StreamVerdict(true, DataAfterClose, next, messages)
-                    : new StreamVerdict(false, "", pos, messages);
+                    ? new StreamVerdict(true, DataAfterClose, next, messages, next)
+                    : new StreamVerdict(false, "", pos, messages, pos);
             }
         }
     }

@@ -23,15 +23,22 @@ public class ChunkedDecoderTests
 
     [Theory]
     [MemberData(nameof(HttpParsingData.ValidChunkedBodies), MemberType = typeof(HttpParsingData))]
-    public void Read_ValidBodyOneBytePerSegment_EqualsOneShot(string name, string raw, string data, string trailers)
+    public void Read_ValidBodyOneBytePerSegmentAndRandomSegments_EqualsOneShot(string name, string raw, string data, string trailers)
     {
         _ = (data, trailers);
         byte[] bytes = Http1Samples.Ascii(raw);
         ChunkedOutcome expected = ChunkedOracle.DecodeOneShot(bytes, HttpParserLimits.Default);
 
         ChunkedOutcome actual = ChunkedOracle.Decode(SegmentedSequence.BytePerSegment(bytes), FuzzLimits.EveryByte(bytes.Length), HttpParserLimits.Default);
+        Assert.True(expected.Difference(actual) is null, $"{name}, byte per segment: {expected.Difference(actual)}");
 
-        Assert.True(expected.Difference(actual) is null, $"{name}: {expected.Difference(actual)}");
+        var random = new Random(name.Length);
+        for (int round = 0; round < 50; round++)
+        {
+            ReadOnlySequence<byte> segments = SegmentedSequence.Random(bytes, random, 1 + (round % 6));
+            ChunkedOutcome segmented = ChunkedOracle.Decode(segments, FuzzLimits.Cuts(bytes.Length, random, 1 + (round % 9)), HttpParserLimits.Default);
+            Assert.True(expected.Difference(segmented) is null, $"{name}, round {round}: {expected.Difference(segmented)}");
+        }
     }
 
     [Fact]
