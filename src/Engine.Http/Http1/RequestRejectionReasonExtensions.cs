@@ -6,6 +6,7 @@ public static class RequestRejectionReasonExtensions
     public static int StatusCode(this RequestRejectionReason reason) => reason switch
     {
         RequestRejectionReason.RequestLineTooLong => 414,
+        RequestRejectionReason.UnrecognizedHttpVersion => 505,
         RequestRejectionReason.HeadersTooLarge or RequestRejectionReason.TooManyHeaders => 431,
         RequestRejectionReason.BodyTooLarge => 413,
         _ => 400,
