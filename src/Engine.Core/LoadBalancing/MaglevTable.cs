@@ -13,8 +13,10 @@ namespace Engine.Core.LoadBalancing;
 /// <remarks>
 /// Weights follow Envoy's <c>MaglevTable</c>: the heaviest destination claims a slot every turn,
 /// one of a third of its weight every third turn. Offsets and skips come from
-/// <see cref="StableHash"/> of the destination name, never of its address or position, so
-/// every process (and every replica of the proxy) builds the same table from the same names.
+/// <see cref="StableHash"/> of the destination name, never of its address or position, and the
+/// destinations take their turns in ordinal name order rather than config order, so every
+/// process (and every replica of the proxy, whatever order discovery lists them in) builds the
+/// same table from the same names and weights.
 /// </remarks>
 internal sealed class MaglevTable
 {
@@ -56,6 +58,15 @@ internal sealed class MaglevTable
         }
 
         int count = destinations.Length;
+        var names = new string[count];
+        var turnOrder = new int[count];
+        for (int i = 0; i < count; i++)
+        {
+            names[i] = destinations[i].Name;
+            turnOrder[i] = i;
+        }
+
+        Array.Sort(names, turnOrder, StringComparer.Ordinal);
         var position = new long[count];
         var skip = new long[count];
         var claimedUpTo = new long[count];
@@ -78,8 +89,9 @@ internal sealed class MaglevTable
         // and M is prime, so each permutation visits every slot and the loops end.
         for (long turn = 0; filled < size; turn++)
         {
-            for (int i = 0; i < count && filled < size; i++)
+            for (int turnIndex = 0; turnIndex < count && filled < size; turnIndex++)
             {
+                int i = turnOrder[turnIndex];
                 if (turn * destinations[i].Weight < claimedUpTo[i])
                 {
                     continue;
