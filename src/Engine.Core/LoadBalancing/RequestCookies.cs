@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Text;
 using Engine.Core.Routing;
 
@@ -27,13 +28,16 @@ public static class RequestCookies
 
     private static ReadOnlySpan<byte> Whitespace => " \t"u8;
 
+    /// <summary>Finds cookie <paramref name="name"/> in the request's Cookie fields.</summary>
     public static bool TryGetValue<TInput>(TInput request, ReadOnlySpan<byte> name, out ReadOnlySpan<byte> value)
         where TInput : IRouteInput, allows ref struct
     {
         int count = request.HeaderCount;
         for (int i = 0; i < count; i++)
         {
-            if (Ascii.EqualsIgnoreCase(request.GetHeaderName(i), CookieHeaderName)
+            ReadOnlySpan<byte> headerName = request.GetHeaderName(i);
+            if (headerName.Length == CookieHeaderName.Length
+                && Ascii.EqualsIgnoreCase(headerName, CookieHeaderName)
                 && TryGetValue(request.GetHeaderValue(i), name, out value))
             {
                 return true;
@@ -45,31 +49,57 @@ public static class RequestCookies
     }
 
     /// <summary>Finds <paramref name="name"/> in one Cookie field value such as <c>a=1; b=2</c>.</summary>
+    /// <remarks>
+    /// Searches for the name itself (vectorized) instead of splitting every pair: real Cookie
+    /// fields often carry dozens of analytics cookies before the one wanted. A hit counts only
+    /// where a pair's name starts (after ';' or the start, and optional whitespace) and ends
+    /// (optional whitespace, then '='); cookie values cannot hold ';', so that is exactly the pair
+    /// whose trimmed name is <paramref name="name"/>, and the first such pair wins.
+    /// </remarks>
     public static bool TryGetValue(ReadOnlySpan<byte> cookieHeader, ReadOnlySpan<byte> name, out ReadOnlySpan<byte> value)
     {
-        ReadOnlySpan<byte> rest = cookieHeader;
-        while (!rest.IsEmpty)
+        int searchFrom = 0;
+        while (!name.IsEmpty && searchFrom < cookieHeader.Length)
         {
-            ReadOnlySpan<byte> pair;
-            int semicolon = rest.IndexOf((byte)';');
-            if (semicolon < 0)
+            int index = cookieHeader.Slice(searchFrom).IndexOf(name);
+            if (index < 0)
             {
-                pair = rest;
-                rest = default;
-            }
-            else
-            {
-                pair = rest.Slice(0, semicolon);
-                rest = rest.Slice(semicolon + 1);
+                break;
             }
 
-            int equals = pair.IndexOf((byte)'=');
-            if (equals < 0 || !pair.Slice(0, equals).Trim(Whitespace).SequenceEqual(name))
+            int start = searchFrom + index;
+            int end = start + name.Length;
+            searchFrom = start + 1;
+
+            int before = start - 1;
+            while (before >= 0 && IsWhitespace(cookieHeader[before]))
+            {
+                before--;
+            }
+
+            if (before >= 0 && cookieHeader[before] != (byte)';')
             {
                 continue;
             }
 
-            ReadOnlySpan<byte> found = pair.Slice(equals + 1).Trim(Whitespace);
+            while (end < cookieHeader.Length && IsWhitespace(cookieHeader[end]))
+            {
+                end++;
+            }
+
+            if (end >= cookieHeader.Length || cookieHeader[end] != (byte)'=')
+            {
+                continue;
+            }
+
+            ReadOnlySpan<byte> found = cookieHeader.Slice(end + 1);
+            int semicolon = found.IndexOf((byte)';');
+            if (semicolon >= 0)
+            {
+                found = found.Slice(0, semicolon);
+            }
+
+            found = found.Trim(Whitespace);
             if (found.Length >= 2 && found[0] == (byte)'"' && found[^1] == (byte)'"')
             {
                 found = found[1..^1];
@@ -82,4 +112,25 @@ public static class RequestCookies
         value = default;
         return false;
     }
+
+    /// <summary>RFC 9110 §5.6.2: <c>token = 1*tchar</c>; cookie names (RFC 6265 §4.1.1) and field names are tokens.</summary>
+    internal static bool IsToken([NotNullWhen(true)] string? value)
+    {
+        if (string.IsNullOrEmpty(value))
+        {
+            return false;
+        }
+
+        foreach (char c in value)
+        {
+            if (!char.IsAsciiLetterOrDigit(c) && !"!#$%&'*+-.^_`|~".Contains(c, StringComparison.Ordinal))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private static bool IsWhitespace(byte b) => b is (byte)' ' or (byte)'\t';
 }

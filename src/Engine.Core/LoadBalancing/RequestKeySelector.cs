@@ -22,9 +22,9 @@ internal sealed class RequestKeySelector
         _source = config.Source;
         if (_source is HashKeySource.Header or HashKeySource.Cookie)
         {
-            if (string.IsNullOrWhiteSpace(config.Name) || !Ascii.IsValid(config.Name))
+            if (!RequestCookies.IsToken(config.Name))
             {
-                throw new ArgumentException($"A {_source} hash key needs an ASCII name.", nameof(config));
+                throw new ArgumentException($"A {_source} hash key needs a name that is an RFC 9110 token, not '{config.Name}'.", nameof(config));
             }
 
             _name = Encoding.ASCII.GetBytes(config.Name);

@@ -154,25 +154,11 @@ public sealed class StickySessionModel
         _ => -1,
     };
 
-    // RFC 6265 §4.1.1: cookie-name = token (RFC 9110 §5.6.2 tchar).
-    private static string ValidateName(string name)
-    {
-        if (string.IsNullOrEmpty(name))
-        {
-            throw new ArgumentException("A sticky session needs a cookie name.", nameof(name));
-        }
-
-        foreach (char c in name)
-        {
-            bool tchar = char.IsAsciiLetterOrDigit(c) || "!#$%&'*+-.^_`|~".Contains(c, StringComparison.Ordinal);
-            if (!tchar)
-            {
-                throw new ArgumentException($"Cookie name '{name}' has '{c}', which RFC 6265 does not allow in a name.", nameof(name));
-            }
-        }
-
-        return name;
-    }
+    // RFC 6265 §4.1.1: cookie-name = token.
+    private static string ValidateName(string name) =>
+        RequestCookies.IsToken(name)
+            ? name
+            : throw new ArgumentException($"Cookie name '{name}' is not an RFC 6265 token.", nameof(name));
 
     // Attribute order as Go's net/http (Traefik) writes it: Path, Max-Age, HttpOnly, Secure, SameSite.
     private static string BuildAttributes(StickySessionConfig config)

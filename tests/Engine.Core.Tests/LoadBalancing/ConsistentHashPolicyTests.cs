@@ -186,10 +186,14 @@ public class ConsistentHashPolicyTests
         Assert.Throws<ArgumentException>(() => Lb.Table("consistent_hash", Lb.Equal(3), config: ByClient with { MaglevTableSize = size }));
     }
 
-    [Fact]
-    public void Create_ConsistentHash_RejectsHeaderKeyWithoutName()
+    [Theory]
+    [InlineData(HashKeySource.Header, null)]
+    [InlineData(HashKeySource.Header, "X User")]
+    [InlineData(HashKeySource.Cookie, "")]
+    [InlineData(HashKeySource.Cookie, "a;b")]
+    public void Create_ConsistentHash_RejectsKeyNameThatIsNotAToken(HashKeySource source, string? name)
     {
-        var config = new LoadBalancingConfig { HashKey = new HashKeyConfig(HashKeySource.Header) };
+        var config = new LoadBalancingConfig { HashKey = new HashKeyConfig(source, name) };
 
         Assert.Throws<ArgumentException>(() => Lb.Table("consistent_hash", Lb.Equal(3), config: config));
     }

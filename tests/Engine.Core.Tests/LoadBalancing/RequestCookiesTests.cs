@@ -22,6 +22,9 @@ public class RequestCookiesTests
     [InlineData("novalue; srv=ok", "ok")]
     [InlineData(";;; srv=ok;", "ok")]
     [InlineData("=x; srv=ok", "ok")]
+    [InlineData("a=srv; srv=ok", "ok")]
+    [InlineData("a=srv=x; srvsrv=no; srv=ok", "ok")]
+    [InlineData("a=1;  \t srv \t = \t ok \t ; b", "ok")]
     public void TryGetValue_Cookie_FindsValue(string header, string expected)
     {
         Assert.True(RequestCookies.TryGetValue(Encoding.ASCII.GetBytes(header), "srv"u8, out ReadOnlySpan<byte> value));
@@ -43,6 +46,15 @@ public class RequestCookiesTests
     {
         Assert.False(RequestCookies.TryGetValue(Encoding.ASCII.GetBytes(header), "srv"u8, out ReadOnlySpan<byte> value));
         Assert.True(value.IsEmpty);
+    }
+
+    [Fact]
+    public void TryGetValue_Cookie_FindsLastOfManyCookies()
+    {
+        string header = string.Join("; ", Enumerable.Range(0, 60).Select(i => $"_ga_srv{i}=GS1.1.{i}srv=.{i}")) + "; srv=wanted";
+
+        Assert.True(RequestCookies.TryGetValue(Encoding.ASCII.GetBytes(header), "srv"u8, out ReadOnlySpan<byte> value));
+        Assert.Equal("wanted", Encoding.ASCII.GetString(value));
     }
 
     [Fact]
