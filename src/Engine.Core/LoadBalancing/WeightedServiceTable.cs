@@ -19,30 +19,43 @@ public readonly record struct WeightedService(ServiceTable Service, int Weight);
 /// </remarks>
 public sealed class WeightedServiceTable : ServiceTable
 {
-    private readonly WeightedService[] _children;
+    // Children with a positive weight; the sequence indexes this array.
+    private readonly ServiceTable[] _serving;
     private readonly int[] _sequence;
     private int _next = -1;
 
+    /// <summary>
+    /// Builds the table. A weight of 0 keeps a child configured but out of rotation (a canary
+    /// before its first step); it is not a fallback either. Negative weights are rejected.
+    /// </summary>
     public WeightedServiceTable(IEnumerable<WeightedService> children)
     {
         ArgumentNullException.ThrowIfNull(children);
-        _children = children.ToArray();
-        var weights = new int[_children.Length];
-        for (int i = 0; i < _children.Length; i++)
+        Children = children.ToArray();
+        var serving = new List<ServiceTable>();
+        var weights = new List<int>();
+        foreach (WeightedService child in Children)
         {
-            ArgumentNullException.ThrowIfNull(_children[i].Service, nameof(children));
-            weights[i] = _children[i].Weight;
+            ArgumentNullException.ThrowIfNull(child.Service, nameof(children));
+            ArgumentOutOfRangeException.ThrowIfNegative(child.Weight, nameof(children));
+            if (child.Weight > 0)
+            {
+                serving.Add(child.Service);
+                weights.Add(child.Weight);
+            }
         }
 
-        _sequence = SmoothWeightedSequence.Build(weights);
+        _serving = serving.ToArray();
+        _sequence = SmoothWeightedSequence.Build(weights.ToArray());
     }
 
-    public IReadOnlyList<WeightedService> Children => _children;
+    /// <summary>Every configured child, including those of weight 0.</summary>
+    public IReadOnlyList<WeightedService> Children { get; }
 
     internal bool PickCore<TInput>(TInput request, [NotNullWhen(true)] out DestinationState? destination, out StickySessionModel? setCookie)
         where TInput : IRouteInput, allows ref struct
     {
-        WeightedService[] children = _children;
+        ServiceTable[] children = _serving;
         int[] sequence = _sequence;
         uint period = (uint)sequence.Length;
         if (period != 0)
@@ -50,15 +63,15 @@ public sealed class WeightedServiceTable : ServiceTable
             for (int attempt = 0; attempt < children.Length; attempt++)
             {
                 uint ticket = (uint)Interlocked.Increment(ref _next);
-                if (children[sequence[ticket % period]].Service.TryPick(request, out destination, out setCookie))
+                if (children[sequence[ticket % period]].TryPick(request, out destination, out setCookie))
                 {
                     return true;
                 }
             }
 
-            foreach (WeightedService child in children)
+            foreach (ServiceTable child in children)
             {
-                if (child.Service.TryPick(request, out destination, out setCookie))
+                if (child.TryPick(request, out destination, out setCookie))
                 {
                     return true;
                 }

@@ -41,6 +41,28 @@ public class WeightedServiceTableTests
     }
 
     [Fact]
+    public void Pick_WeightedService_NeverPicksChildOfWeightZero()
+    {
+        DestinationTable stable = DestinationTable.Create(new LoadBalancingConfig(), [Named("a0")]);
+        DestinationTable canary = DestinationTable.Create(new LoadBalancingConfig(), [Named("b0")]);
+        var service = new WeightedServiceTable([new WeightedService(stable, 100), new WeightedService(canary, 0)]);
+
+        Assert.All(Enumerable.Range(0, 20), _ => Assert.Equal("a0", Lb.Pick(service).Name));
+        Assert.Equal(2, service.Children.Count);
+
+        stable.Destinations[0].IsHealthy = false;
+        Assert.False(service.TryPick(TestRouteInput.Empty, out _));
+    }
+
+    [Fact]
+    public void Create_WeightedService_RejectsNegativeWeight()
+    {
+        DestinationTable child = DestinationTable.Create(new LoadBalancingConfig(), [Named("a0")]);
+
+        Assert.Throws<ArgumentOutOfRangeException>(() => new WeightedServiceTable([new WeightedService(child, -1)]));
+    }
+
+    [Fact]
     public void Pick_NestedWeightedService_MultipliesWeights()
     {
         WeightedServiceTable inner = Canary(1, 1, 0, out _);
