@@ -1,4 +1,5 @@
 using System.Net;
+using System.Text;
 
 namespace Engine.Core.LoadBalancing;
 
@@ -19,6 +20,7 @@ public sealed class DestinationState : IReadOnlyList<DestinationState>
         Name = name;
         EndPoint = endPoint;
         Weight = weight;
+        StickyId = StableHash.Hash64(Encoding.UTF8.GetBytes(name), StickySessionModel.IdSeed);
     }
 
     /// <summary>Stable name from config (e.g. "http://127.0.0.1:9001"), used in logs and metrics.</summary>
@@ -27,6 +29,13 @@ public sealed class DestinationState : IReadOnlyList<DestinationState>
     public EndPoint EndPoint { get; }
 
     public int Weight { get; }
+
+    /// <summary>
+    /// The opaque id that sticky-session cookies carry: a stable hash of <see cref="Name"/>, so it
+    /// survives restarts and config reloads and reveals no address. Computed once here so that
+    /// writing a Set-Cookie needs no lookup.
+    /// </summary>
+    internal ulong StickyId { get; }
 
     /// <summary>Set by health checks (and tests); balancing skips unhealthy destinations.</summary>
     public bool IsHealthy

@@ -1,0 +1,45 @@
+namespace Engine.Core.LoadBalancing;
+
+/// <summary>
+/// <c>round_robin</c>: destinations in turn, weights ignored; one <see cref="Interlocked.Increment(ref int)"/>
+/// per pick, as Pingora's <c>RoundRobin</c> selector.
+/// </summary>
+public sealed class RoundRobinPolicy : ILoadBalancingPolicy
+{
+    public string Name => LoadBalancingPolicyNames.RoundRobin;
+
+    public DestinationPicker CreatePicker(DestinationState[] destinations, LoadBalancingConfig config, Random random) =>
+        new Picker(destinations);
+
+    private sealed class Picker(DestinationState[] destinations) : DestinationPicker(destinations)
+    {
+        private int _next = -1;
+
+        public override DestinationState? Pick(ulong? requestHash)
+        {
+            DestinationState[] destinations = Destinations;
+            uint count = (uint)destinations.Length;
+            if (count == 0)
+            {
+                return null;
+            }
+
+            // An unhealthy slot consumes its ticket and takes the next one rather than falling
+            // through to its neighbour: with b down in a,b,c the tickets go a,(b)c,a,(b)c, so the
+            // healthy ones keep equal shares instead of c taking b's traffic on top of its own.
+            for (uint attempt = 0; attempt < count; attempt++)
+            {
+                uint ticket = (uint)Interlocked.Increment(ref _next);
+                DestinationState destination = destinations[ticket % count];
+                if (destination.IsHealthy)
+                {
+                    return destination;
+                }
+            }
+
+            // As many unhealthy tickets in a row as there are destinations: probably none is
+            // healthy; the scan answers for sure.
+            return PickHealthy(destinations, (uint)Volatile.Read(ref _next), useWeights: false);
+        }
+    }
+}
