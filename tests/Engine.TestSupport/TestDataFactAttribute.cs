@@ -14,9 +14,9 @@ public sealed class TestDataFactAttribute : FactAttribute
         {
             Skip = TestData.MissingMessage;
         }
-        else if (requiredSubfolder.Length > 0 && !Directory.Exists(Path.Combine(root, requiredSubfolder)))
+        else if (requiredSubfolder.Length > 0 && !Directory.Exists(Path.Combine(root, requiredSubfolder)) && !File.Exists(Path.Combine(root, requiredSubfolder)))
         {
-            Skip = $"External test data folder '{requiredSubfolder}' is missing under {root}.";
+            Skip = $"External test data '{requiredSubfolder}' is missing under {root}.";
         }
     }
 }

@@ -44,19 +44,14 @@ public sealed partial class SocketConnection : ConnectionContext
         _options = options;
         _receiver = new SocketReceiver(options.Scheduler);
         _sender = new SocketSender(options.Scheduler);
-        LocalEndPoint = socket.LocalEndPoint;
         RemoteEndPoint = socket.RemoteEndPoint;
         Id = Interlocked.Increment(ref s_lastConnectionId);
 
         // The receive loop writes the input pipe and the application reads it; the application
         // writes the output pipe and the send loop reads it. Resume thresholds at half the pause
         // threshold keep a steady flow without waking on every byte.
-        _input = new Pipe(new PipeOptions(options.MemoryPool, options.Scheduler, options.Scheduler,
-            options.MaxReadBufferSize, options.MaxReadBufferSize / 2, minimumSegmentSize: options.MemoryPool.MaxBufferSize,
-            useSynchronizationContext: false));
-        _output = new Pipe(new PipeOptions(options.MemoryPool, options.Scheduler, options.Scheduler,
-            options.MaxWriteBufferSize, options.MaxWriteBufferSize / 2, minimumSegmentSize: options.MemoryPool.MaxBufferSize,
-            useSynchronizationContext: false));
+        _input = new Pipe(options.InputPipeOptions);
+        _output = new Pipe(options.OutputPipeOptions);
     }
 
     /// <summary>Process-unique number, cheap to log and to key on.</summary>
@@ -344,7 +339,14 @@ public sealed partial class SocketConnection : ConnectionContext
         }
     }
 
-    public override EndPoint? LocalEndPoint { get; set; }
+    private EndPoint? _localEndPoint;
+
+    /// <summary>Read from the socket on first use: most connections never ask.</summary>
+    public override EndPoint? LocalEndPoint
+    {
+        get => _localEndPoint ??= _socket.LocalEndPoint;
+        set => _localEndPoint = value;
+    }
 
     public override EndPoint? RemoteEndPoint { get; set; }
 

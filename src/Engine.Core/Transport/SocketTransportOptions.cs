@@ -33,4 +33,15 @@ public sealed record SocketTransportOptions
     public PipeScheduler Scheduler { get; init; } = PipeScheduler.Inline;
 
     public static SocketTransportOptions Default { get; } = new();
+
+    private PipeOptions? _inputPipeOptions;
+    private PipeOptions? _outputPipeOptions;
+
+    // Built once per options object and shared by every connection: per-connection copies would
+    // cost each idle connection two more objects.
+    internal PipeOptions InputPipeOptions => _inputPipeOptions ??= new PipeOptions(MemoryPool, Scheduler, Scheduler,
+        MaxReadBufferSize, MaxReadBufferSize / 2, minimumSegmentSize: MemoryPool.MaxBufferSize, useSynchronizationContext: false);
+
+    internal PipeOptions OutputPipeOptions => _outputPipeOptions ??= new PipeOptions(MemoryPool, Scheduler, Scheduler,
+        MaxWriteBufferSize, MaxWriteBufferSize / 2, minimumSegmentSize: MemoryPool.MaxBufferSize, useSynchronizationContext: false);
 }

@@ -23,8 +23,8 @@ internal sealed partial class Http1ServerConnection
     private async ValueTask<BodyOutcome> ForwardRequestBodyAsync(UpstreamConnection upstream)
     {
         PipeWriter target = upstream.Output;
-        bool chunked = _head.Chunked;
-        long remaining = _head.ContentLength;
+        bool chunked = _head!.Chunked;
+        long remaining = _head!.ContentLength;
         long total = 0;
         long maxBody = _limits.MaxRequestBodySize ?? long.MaxValue;
         _requestDecoder.Reset();

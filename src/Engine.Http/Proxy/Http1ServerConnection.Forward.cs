@@ -14,7 +14,7 @@ internal sealed partial class Http1ServerConnection
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     private async ValueTask<bool> ProxyRequestAsync()
     {
-        HttpRequestHead head = _head;
+        HttpRequestHead head = _head!;
         _metrics.OnRequest();
         bool keepAlive = head.KeepAlive;
 
@@ -55,7 +55,7 @@ internal sealed partial class Http1ServerConnection
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     private async ValueTask<bool> ExchangeAsync(UpstreamPool pool, bool keepAlive)
     {
-        HttpRequestHead head = _head;
+        HttpRequestHead head = _head!;
         bool hasBody = head.HasBody;
         bool retried = false;
         UpstreamConnection upstream;
@@ -229,7 +229,7 @@ internal sealed partial class Http1ServerConnection
     {
         var writer = new SpanWriter(upstream.Output);
         var forwarded = new HeadWriter.ForwardedValues(ClientAddress, _entrypoint.SchemeBytes, _entrypoint.PortBytes, pool.HostHeader);
-        HeadWriter.WriteRequestHead(ref writer, _head, forwarded);
+        HeadWriter.WriteRequestHead(ref writer, _head!, forwarded);
         writer.Commit();
     }
 

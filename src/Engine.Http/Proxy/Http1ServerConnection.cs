@@ -36,7 +36,9 @@ internal sealed partial class Http1ServerConnection
     private readonly HttpEntrypoint _entrypoint;
     private readonly PipeReader _input;
     private readonly PipeWriter _output;
-    private readonly HttpRequestHead _head;
+    // Rented from the entrypoint when a request's first byte arrives and given back when it
+    // ends, so an idle keep-alive connection holds no head (part of its ~4 KiB budget).
+    private HttpRequestHead? _head;
     private readonly HttpParserLimits _parserLimits;
     private readonly HttpLimitsConfig _limits;
     private readonly DownstreamTimeoutsConfig _timeouts;
@@ -69,7 +71,6 @@ internal sealed partial class Http1ServerConnection
         _timeouts = entrypoint.Config.Timeouts;
         _parserLimits = entrypoint.ParserLimits;
         _metrics = entrypoint.Metrics;
-        _head = new HttpRequestHead(_limits.MaxRequestHeaderCount);
         if (connection.RemoteEndPoint is IPEndPoint remote &&
             remote.Address.TryFormat(_clientAddress, out int written))
         {
@@ -99,6 +100,7 @@ internal sealed partial class Http1ServerConnection
                 }
                 bool keepAlive = await ProxyRequestAsync();
                 ReleaseHead();
+                ReturnHead();
                 if (!keepAlive)
                 {
                     break;
@@ -117,6 +119,7 @@ internal sealed partial class Http1ServerConnection
             try
             {
                 ReleaseHead();
+                ReturnHead();
                 UpstreamConnection? upstream = Interlocked.Exchange(ref _upstream, null);
                 upstream?.Close();
                 if (_linger && !_downstreamReset)
@@ -196,7 +199,6 @@ internal sealed partial class Http1ServerConnection
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     private async ValueTask<bool> ReadRequestHeadAsync()
     {
-        _head.Reset();
         _headConsumed = false;
         SetPhase(ConnectionPhase.Idle, _timeouts.KeepAliveTimeout);
         bool started = false;
@@ -231,6 +233,7 @@ internal sealed partial class Http1ServerConnection
                     continue;
                 }
                 started = true;
+                _head = _entrypoint.RentRequestHead();
                 SetPhase(ConnectionPhase.ReadingHead, _timeouts.RequestHeaderTimeout);
             }
 
@@ -299,12 +302,13 @@ internal sealed partial class Http1ServerConnection
             buffer.Slice(0, length).CopyTo(_headScratch);
             memory = _headScratch.AsMemory(0, length);
         }
-        _head.Source = memory;
-        if (!Http1Parser.TryParseRequest(memory.Span, _head, _parserLimits))
+        HttpRequestHead head = _head!;
+        head.Source = memory;
+        if (!Http1Parser.TryParseRequest(memory.Span, head, _parserLimits))
         {
             return false;
         }
-        _headEnd = buffer.GetPosition(_head.HeadLength);
+        _headEnd = buffer.GetPosition(head.HeadLength);
         return true;
     }
 
@@ -317,11 +321,23 @@ internal sealed partial class Http1ServerConnection
             _input.AdvanceTo(_headEnd);
         }
         _buffer = default;
-        _head.Source = default;
+        if (_head != null)
+        {
+            _head.Source = default;
+        }
         if (_headScratch != null)
         {
             ArrayPool<byte>.Shared.Return(_headScratch);
             _headScratch = null;
+        }
+    }
+
+    private void ReturnHead()
+    {
+        if (_head != null)
+        {
+            _entrypoint.ReturnRequestHead(_head);
+            _head = null;
         }
     }
 

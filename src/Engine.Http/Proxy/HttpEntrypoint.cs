@@ -18,6 +18,8 @@ public sealed class HttpEntrypoint : IHeartbeatHandler
     private readonly ProxyRuntime _runtime;
     private readonly SocketTransportOptions _transport;
     private readonly ConcurrentDictionary<long, Http1ServerConnection> _connections = new();
+    private readonly ConcurrentQueue<HttpRequestHead> _requestHeads = new();
+    private int _pooledRequestHeads;
     private SocketConnectionListener? _listener;
     private Task _acceptLoop = Task.CompletedTask;
     private ProxySnapshot? _snapshot;
@@ -108,6 +110,31 @@ public sealed class HttpEntrypoint : IHeartbeatHandler
             Metrics.OnConnectionOpened();
             // The connection runs until its first wait; the accept loop continues after that.
             _ = http.RunAsync();
+        }
+    }
+
+    /// <summary>A request head for a request that is starting; lock-free, no allocation once warm.</summary>
+    internal HttpRequestHead RentRequestHead()
+    {
+        if (_requestHeads.TryDequeue(out HttpRequestHead? head))
+        {
+            Interlocked.Decrement(ref _pooledRequestHeads);
+            return head;
+        }
+        return new HttpRequestHead(Config.Limits.MaxRequestHeaderCount);
+    }
+
+    internal void ReturnRequestHead(HttpRequestHead head)
+    {
+        head.Reset();
+        // Enough for every request in flight at a busy moment; beyond it, heads are left to the GC.
+        if (Interlocked.Increment(ref _pooledRequestHeads) <= 4096)
+        {
+            _requestHeads.Enqueue(head);
+        }
+        else
+        {
+            Interlocked.Decrement(ref _pooledRequestHeads);
         }
     }
 

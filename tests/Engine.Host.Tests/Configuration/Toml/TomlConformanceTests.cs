@@ -1,3 +1,4 @@
+using Engine.TestSupport;
 using System.Text.Json.Nodes;
 using Engine.Host.Configuration.Toml;
 using Xunit.Abstractions;
@@ -15,7 +16,7 @@ public sealed class TomlConformanceTests(ITestOutputHelper output)
     [TestDataFact(CaseList)]
     public void TomlTest_Version1_0_EveryCasePasses()
     {
-        string list = TestData.Find(CaseList)!;
+        string list = TestData.PathTo(CaseList);
         string suiteRoot = Path.GetDirectoryName(list)!;
         var misses = new List<string>();
         int valid = 0;
