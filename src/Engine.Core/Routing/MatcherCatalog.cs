@@ -56,7 +56,7 @@ internal static class MatcherCatalog
     }
 
     /// <summary>
-    /// The known name nearest to <paramref name="name"/> by case-insensitive Levenshtein
+    /// The known name nearest to <paramref name="name"/> by case-insensitive edit
     /// distance, if it is close enough to be a typo (at most a third of the name's length, at
     /// least 1); null otherwise.
     /// </summary>
@@ -78,9 +78,14 @@ internal static class MatcherCatalog
         return bestDistance <= Math.Max(1, name.Length / 3) ? best : null;
     }
 
+    /// <summary>
+    /// Edit distance with adjacent transpositions (optimal string alignment), so "Hots" is one
+    /// edit from "Host" as a typist would count it.
+    /// </summary>
     internal static int Levenshtein(string a, string b)
     {
-        // Two-row dynamic programme: row[j] is the distance between a[..i] and b[..j].
+        // Three rows of the dynamic programme: d[i][j] is the distance between a[..i] and b[..j].
+        int[] beforePrevious = new int[b.Length + 1];
         int[] previous = new int[b.Length + 1];
         int[] current = new int[b.Length + 1];
         for (int j = 0; j <= b.Length; j++)
@@ -94,10 +99,16 @@ internal static class MatcherCatalog
             for (int j = 1; j <= b.Length; j++)
             {
                 int substitution = previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1);
-                current[j] = Math.Min(substitution, Math.Min(previous[j], current[j - 1]) + 1);
+                int best = Math.Min(substitution, Math.Min(previous[j], current[j - 1]) + 1);
+                if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1])
+                {
+                    best = Math.Min(best, beforePrevious[j - 2] + 1);
+                }
+
+                current[j] = best;
             }
 
-            (previous, current) = (current, previous);
+            (beforePrevious, previous, current) = (previous, current, beforePrevious);
         }
 
         return previous[b.Length];

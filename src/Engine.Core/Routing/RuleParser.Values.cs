@@ -118,13 +118,14 @@ public static partial class RuleParser
                 host = host[2..];
             }
 
+            // Columns point into the value: 'column' is its opening quote.
             int bad = host.AsSpan().IndexOfAnyExcept(allowed);
             if (bad >= 0 || host.Length == 0)
             {
                 string problem = bad >= 0 && host[bad] == '*'
                     ? $"'*' may only start a {matcher.Name} value, as '*.' followed by a domain"
                     : $"'{value}' is not a valid host name";
-                throw Error(column + (wildcard ? 2 : 0) + Math.Max(bad, 0), problem,
+                throw Error(column + 1 + (wildcard ? 2 : 0) + Math.Max(bad, 0), problem,
                     bad >= 0 && host[bad] == '*' ? $"use {(matcher.Kind == MatcherKind.HostSNI ? "HostSNIRegexp" : "HostRegexp")} for other patterns" : null);
             }
 
