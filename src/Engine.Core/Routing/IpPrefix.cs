@@ -52,12 +52,6 @@ internal readonly struct IpPrefix
             return false;
         }
 
-        if (address.IsIPv4MappedToIPv6)
-        {
-            address = address.MapToIPv4();
-            isIPv4 = true;
-        }
-
         int totalBits = isIPv4 ? 32 : 128;
         int prefixLength = totalBits;
         if (slash >= 0)
@@ -70,6 +64,20 @@ internal readonly struct IpPrefix
                 error = $"'/{lengthText}' is not a prefix length between 0 and {totalBits}";
                 return false;
             }
+        }
+
+        if (address.IsIPv4MappedToIPv6)
+        {
+            // ::ffff:a.b.c.d/n is the IPv4 network a.b.c.d/(n-96), as Go's IPNet reads it.
+            if (prefixLength < 96)
+            {
+                error = $"an IPv4-mapped network needs a prefix length of at least 96, not {prefixLength}";
+                return false;
+            }
+
+            address = address.MapToIPv4();
+            isIPv4 = true;
+            prefixLength -= 96;
         }
 
         Span<byte> bytes = stackalloc byte[16];

@@ -179,6 +179,8 @@ public class RuleMatchingTests
         Assert.False(Routes.Matches("ClientIP(`192.168.1.77`)", new TestRequest().From("192.168.1.78")));
         Assert.False(Routes.Matches("ClientIP(`0.0.0.0/0`)", new TestRequest()));
         Assert.True(Routes.Matches("ClientIP(`0.0.0.0/0`)", new TestRequest().From("203.0.113.9")));
+        Assert.True(Routes.Matches("ClientIP(`::ffff:10.9.9.0/120`)", new TestRequest().From("10.9.9.200")));
+        Assert.False(Routes.Matches("ClientIP(`::ffff:10.9.9.0/120`)", new TestRequest().From("10.9.8.1")));
     }
 
     [Fact]
