@@ -35,7 +35,7 @@ internal sealed class ByteKeyTable<TValue>
         for (int i = 0; i < entries.Count; i++)
         {
             byte[] key = entries[i].Key;
-            if (ignoreCase)
+            if (ignoreCase && key.AsSpan().IndexOfAnyInRange((byte)'A', (byte)'Z') >= 0)
             {
                 key = (byte[])key.Clone();
                 Ascii.ToLowerInPlace(key, out _);

@@ -48,6 +48,17 @@ internal abstract class MatchNode(NodeKind kind, int cost)
 
     public abstract void Describe(StringBuilder builder);
 
+    protected static int TotalCost(MatchNode[] terms)
+    {
+        int total = 0;
+        foreach (MatchNode term in terms)
+        {
+            total += term.Cost;
+        }
+
+        return total;
+    }
+
     public override string ToString()
     {
         var builder = new StringBuilder();
@@ -56,7 +67,7 @@ internal abstract class MatchNode(NodeKind kind, int cost)
     }
 }
 
-internal sealed class AndNode(MatchNode[] terms) : MatchNode(NodeKind.And, terms.Sum(t => t.Cost))
+internal sealed class AndNode(MatchNode[] terms) : MatchNode(NodeKind.And, TotalCost(terms))
 {
     public MatchNode[] Terms { get; } = terms;
 
@@ -79,7 +90,7 @@ internal sealed class AndNode(MatchNode[] terms) : MatchNode(NodeKind.And, terms
     }
 }
 
-internal sealed class OrNode(MatchNode[] terms) : MatchNode(NodeKind.Or, terms.Sum(t => t.Cost))
+internal sealed class OrNode(MatchNode[] terms) : MatchNode(NodeKind.Or, TotalCost(terms))
 {
     public MatchNode[] Terms { get; } = terms;
 

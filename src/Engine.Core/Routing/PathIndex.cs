@@ -13,7 +13,11 @@ internal sealed class PathIndex
     /// <summary>Up to this many prefixes a linear scan beats walking a tree.</summary>
     internal const int LinearPrefixLimit = 8;
 
+    /// <summary>Up to this many exact paths a compare of each beats hashing (and is cheaper to build).</summary>
+    internal const int LinearExactLimit = 4;
+
     private readonly ByteKeyTable<Candidate[]>? _exact;
+    private readonly KeyValuePair<byte[], Candidate[]>[] _exactList;
     private readonly (byte[] Prefix, Candidate[] Candidates)[] _prefixList;
     private readonly PrefixTree? _prefixTree;
     private readonly Candidate[] _anyPath;
@@ -23,7 +27,16 @@ internal sealed class PathIndex
         List<(byte[] Prefix, Candidate[] Candidates)> prefixes,
         Candidate[] anyPath)
     {
-        _exact = exact.Count > 0 ? new ByteKeyTable<Candidate[]>(exact, ignoreCase: false) : null;
+        if (exact.Count > LinearExactLimit)
+        {
+            _exact = new ByteKeyTable<Candidate[]>(exact, ignoreCase: false);
+            _exactList = [];
+        }
+        else
+        {
+            _exactList = [.. exact];
+        }
+
         if (prefixes.Count > LinearPrefixLimit)
         {
             _prefixTree = new PrefixTree(prefixes);
@@ -36,14 +49,18 @@ internal sealed class PathIndex
         }
 
         _anyPath = anyPath;
-        MinRank = int.MaxValue;
-        foreach (Candidate[] list in exact.Select(e => e.Value).Concat(prefixes.Select(p => p.Candidates)).Append(anyPath))
+        int minRank = anyPath.Length > 0 ? anyPath[0].Rank : int.MaxValue;
+        foreach (KeyValuePair<byte[], Candidate[]> entry in exact)
         {
-            if (list.Length > 0)
-            {
-                MinRank = Math.Min(MinRank, list[0].Rank);
-            }
+            minRank = Math.Min(minRank, entry.Value[0].Rank);
         }
+
+        foreach ((byte[] _, Candidate[] candidates) in prefixes)
+        {
+            minRank = Math.Min(minRank, candidates[0].Rank);
+        }
+
+        MinRank = minRank;
     }
 
     /// <summary>The best rank any route here has; a bucket that cannot beat the current best is skipped.</summary>
@@ -58,9 +75,23 @@ internal sealed class PathIndex
         }
 
         ReadOnlySpan<byte> path = input.Path;
-        if (_exact is not null && _exact.TryGetValue(path, out Candidate[]? exact))
+        if (_exact is not null)
         {
-            Candidate.ScanHttp(exact, ref input, host, ref best);
+            if (_exact.TryGetValue(path, out Candidate[]? exact))
+            {
+                Candidate.ScanHttp(exact, ref input, host, ref best);
+            }
+        }
+        else
+        {
+            foreach (KeyValuePair<byte[], Candidate[]> entry in _exactList)
+            {
+                if (path.SequenceEqual(entry.Key))
+                {
+                    Candidate.ScanHttp(entry.Value, ref input, host, ref best);
+                    break;
+                }
+            }
         }
 
         if (_prefixTree is not null)
@@ -83,12 +114,9 @@ internal sealed class PathIndex
 
     public void Describe(StringBuilder builder, Action<StringBuilder, string, Candidate[]> describeList)
     {
-        if (_exact is not null)
-        {
-            foreach (KeyValuePair<byte[], Candidate[]> entry in _exact.Entries.OrderBy(e => Encoding.UTF8.GetString(e.Key), StringComparer.Ordinal))
+        foreach (KeyValuePair<byte[], Candidate[]> entry in (_exact?.Entries ?? _exactList).OrderBy(e => Encoding.UTF8.GetString(e.Key), StringComparer.Ordinal))
             {
-                describeList(builder, "path = " + Encoding.UTF8.GetString(entry.Key), entry.Value);
-            }
+            describeList(builder, "path = " + Encoding.UTF8.GetString(entry.Key), entry.Value);
         }
 
         if (_prefixTree is not null)

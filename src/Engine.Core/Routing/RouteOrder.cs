@@ -20,8 +20,9 @@ internal static class RouteOrder
     {
         ArgumentNullException.ThrowIfNull(routes);
         var errors = new List<RouteError>();
-        var parsed = new List<(RouteDefinition<T> Route, RuleExpression Expression, int Priority)>();
+        var parsed = new List<Pending<T>>();
         var names = new HashSet<string>(StringComparer.Ordinal);
+        var regexCache = new Dictionary<string, System.Text.RegularExpressions.Regex>(StringComparer.Ordinal);
         foreach (RouteDefinition<T> route in routes)
         {
             if (string.IsNullOrEmpty(route.Name))
@@ -44,8 +45,8 @@ internal static class RouteOrder
 
             try
             {
-                RuleExpression expression = RuleParser.Parse(route.Rule, kind, options);
-                parsed.Add((route, expression, EffectivePriority(route.Rule, route.Priority)));
+                RuleExpression expression = RuleParser.Parse(route.Rule, kind, options, regexCache);
+                parsed.Add(new Pending<T>(route, expression, EffectivePriority(route.Rule, route.Priority)));
             }
             catch (RuleSyntaxException e)
             {
@@ -58,16 +59,19 @@ internal static class RouteOrder
             throw new RouteTableException(errors);
         }
 
+        // Sorting references, not the definitions: a swap moves one pointer.
         parsed.Sort(static (a, b) => a.Priority != b.Priority
             ? b.Priority.CompareTo(a.Priority)
             : string.CompareOrdinal(a.Route.Name, b.Route.Name));
         var ranked = new ParsedRoute<T>[parsed.Count];
         for (int i = 0; i < ranked.Length; i++)
         {
-            (RouteDefinition<T> route, RuleExpression expression, int priority) = parsed[i];
-            ranked[i] = new ParsedRoute<T>(route.Name, route.Rule, expression, priority, i, route.Target);
+            Pending<T> entry = parsed[i];
+            ranked[i] = new ParsedRoute<T>(entry.Route.Name, entry.Route.Rule, entry.Expression, entry.Priority, i, entry.Route.Target);
         }
 
         return ranked;
     }
+
+    private sealed record Pending<T>(RouteDefinition<T> Route, RuleExpression Expression, int Priority);
 }

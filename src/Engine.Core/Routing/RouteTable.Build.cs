@@ -51,11 +51,17 @@ public sealed partial class RouteTable<T>
         return new ByteKeyTable<PathIndex>(entries, ignoreCase: true);
     }
 
+    /// <summary>
+    /// Collects one host bucket's candidates by path. Most buckets hold a path or two, so entries
+    /// live in a list searched linearly; a dictionary index is added only past a few entries.
+    /// </summary>
     private sealed class BucketBuilder
     {
-        private readonly Dictionary<string, List<Candidate>> _exact = new(StringComparer.Ordinal);
-        private readonly Dictionary<string, List<Candidate>> _prefixes = new(StringComparer.Ordinal);
+        private const int IndexThreshold = 8;
+
+        private readonly List<(string Path, bool Exact, List<Candidate> Candidates)> _paths = [];
         private readonly List<Candidate> _anyPath = [];
+        private Dictionary<(string, bool), int>? _index;
 
         public void Add(RuleBranch branch, int rank)
         {
@@ -66,31 +72,65 @@ public sealed partial class RouteTable<T>
                 return;
             }
 
-            Dictionary<string, List<Candidate>> table = path.Kind == MatcherKind.Path ? _exact : _prefixes;
-            if (!table.TryGetValue(path.Value, out List<Candidate>? list))
+            bool exact = path.Kind == MatcherKind.Path;
+            int slot = Find(path.Value, exact);
+            if (slot < 0)
             {
-                list = [];
-                table.Add(path.Value, list);
+                slot = _paths.Count;
+                _paths.Add((path.Value, exact, []));
+                if (_index is not null)
+                {
+                    _index.Add((path.Value, exact), slot);
+                }
+                else if (_paths.Count > IndexThreshold)
+                {
+                    _index = new Dictionary<(string, bool), int>(_paths.Count * 2);
+                    for (int i = 0; i < _paths.Count; i++)
+                    {
+                        _index.Add((_paths[i].Path, _paths[i].Exact), i);
+                    }
+                }
             }
 
-            list.Add(candidate);
+            _paths[slot].Candidates.Add(candidate);
         }
 
         public PathIndex Freeze()
         {
-            var exact = new List<KeyValuePair<byte[], Candidate[]>>(_exact.Count);
-            foreach (KeyValuePair<string, List<Candidate>> entry in _exact)
+            var exact = new List<KeyValuePair<byte[], Candidate[]>>();
+            var prefixes = new List<(byte[], Candidate[])>();
+            foreach ((string path, bool isExact, List<Candidate> candidates) in _paths)
             {
-                exact.Add(new(Encoding.UTF8.GetBytes(entry.Key), [.. entry.Value]));
-            }
-
-            var prefixes = new List<(byte[], Candidate[])>(_prefixes.Count);
-            foreach (KeyValuePair<string, List<Candidate>> entry in _prefixes)
-            {
-                prefixes.Add((Encoding.UTF8.GetBytes(entry.Key), [.. entry.Value]));
+                byte[] key = Encoding.UTF8.GetBytes(path);
+                if (isExact)
+                {
+                    exact.Add(new(key, [.. candidates]));
+                }
+                else
+                {
+                    prefixes.Add((key, [.. candidates]));
+                }
             }
 
             return new PathIndex(exact, prefixes, [.. _anyPath]);
+        }
+
+        private int Find(string path, bool exact)
+        {
+            if (_index is not null)
+            {
+                return _index.TryGetValue((path, exact), out int slot) ? slot : -1;
+            }
+
+            for (int i = 0; i < _paths.Count; i++)
+            {
+                if (_paths[i].Exact == exact && string.Equals(_paths[i].Path, path, StringComparison.Ordinal))
+                {
+                    return i;
+                }
+            }
+
+            return -1;
         }
     }
 }

@@ -23,7 +23,8 @@ internal static class RuleCompiler
 
     public static List<RuleBranch> Branches(RuleExpression rule)
     {
-        List<List<Literal>>? dnf = ToDnf(rule, negated: false);
+        // Most rules are already one conjunction ("Host(..) && PathPrefix(..)"): no expansion.
+        List<List<Literal>>? dnf = AsConjunction(rule) is List<Literal> single ? [single] : ToDnf(rule, negated: false);
         var branches = new List<RuleBranch>();
         if (dnf is null)
         {
@@ -137,6 +138,26 @@ internal static class RuleCompiler
         }
 
         return best;
+    }
+
+    /// <summary>The literals of a rule made only of matchers, negated matchers and &amp;&amp;; null otherwise.</summary>
+    private static List<Literal>? AsConjunction(RuleExpression rule)
+    {
+        IReadOnlyList<RuleExpression> terms = rule is RuleAnd and ? and.Terms : [rule];
+        var literals = new List<Literal>(terms.Count);
+        foreach (RuleExpression term in terms)
+        {
+            bool negated = term is RuleNot;
+            if ((negated ? ((RuleNot)term).Operand : term) is not RuleMatcher matcher
+                || (matcher.Kind == MatcherKind.HostSNI && matcher.Value == "*"))
+            {
+                return null;
+            }
+
+            literals.Add(new Literal(matcher, negated));
+        }
+
+        return literals;
     }
 
     private static List<List<Literal>>? ToDnf(RuleExpression expression, bool negated)

@@ -137,7 +137,7 @@ public static partial class RuleParser
             {
                 throw Error(column, $"'{value}' is not a valid host name");
             }
-            else if (host.Count(c => c == ':') == 1)
+            else if (host.AsSpan().Count(':') == 1)
             {
                 throw Error(column, $"{matcher.Name} value '{value}' includes a port", $"host matching ignores the port: write {matcher.Name}(`{host[..host.IndexOf(':', StringComparison.Ordinal)]}`)");
             }
@@ -169,8 +169,15 @@ public static partial class RuleParser
         {
             matcher.Value = pattern;
             matcher.MaxRegexInputLength = options.MaxRegexInputLength;
+            if (regexCache is not null && regexCache.TryGetValue(pattern, out System.Text.RegularExpressions.Regex? cached))
+            {
+                matcher.Regex = cached;
+                return;
+            }
+
             matcher.Regex = RuleRegex.TryCreate(pattern, options, out string? error, out string? hint)
                 ?? throw Error(column, $"{matcher.Name}: {error}", hint);
+            regexCache?.Add(pattern, matcher.Regex);
         }
     }
 }

@@ -10,6 +10,13 @@ namespace Engine.Core.Routing;
 public static partial class RuleParser
 {
     public static RuleExpression Parse(string rule, RuleKind kind = RuleKind.Http, RuleParserOptions? options = null)
+        => Parse(rule, kind, options, regexCache: null);
+
+    /// <summary>
+    /// Parses with a cache of compiled regexes shared across the rules of one table: configs
+    /// repeat patterns, and a <see cref="System.Text.RegularExpressions.Regex"/> is immutable and thread-safe.
+    /// </summary>
+    internal static RuleExpression Parse(string rule, RuleKind kind, RuleParserOptions? options, Dictionary<string, System.Text.RegularExpressions.Regex>? regexCache)
     {
         ArgumentNullException.ThrowIfNull(rule);
         options ??= RuleParserOptions.Default;
@@ -18,7 +25,7 @@ public static partial class RuleParser
             throw new RuleSyntaxException(rule, 1, $"rule is {rule.Length} characters long, more than the limit of {options.MaxRuleLength}");
         }
 
-        var parser = new Parser(rule, kind, options);
+        var parser = new Parser(rule, kind, options, regexCache);
         return parser.ParseRule();
     }
 
@@ -40,7 +47,7 @@ public static partial class RuleParser
         public int Column => Start + 1;
     }
 
-    private sealed partial class Parser(string rule, RuleKind kind, RuleParserOptions options)
+    private sealed partial class Parser(string rule, RuleKind kind, RuleParserOptions options, Dictionary<string, System.Text.RegularExpressions.Regex>? regexCache)
     {
         private int _position;
         private Token _current;
