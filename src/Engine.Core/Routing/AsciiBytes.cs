@@ -107,6 +107,9 @@ internal static class AsciiBytes
         return dot > 0 && Ascii.EqualsIgnoreCase(hostWithoutDot[(dot + 1)..], ruleHost);
     }
 
+    /// <summary>A bucket key for Describe: ASCII, with the '\n' of regex-derived keys made visible.</summary>
+    public static string Printable(byte[] key) => Encoding.ASCII.GetString(key).Replace("\n", "\\n", StringComparison.Ordinal);
+
     /// <summary>The suffix a single-label wildcard would be keyed by: everything after the first label; empty when none.</summary>
     public static ReadOnlySpan<byte> WildcardSuffix(ReadOnlySpan<byte> hostWithoutDot)
     {

@@ -19,19 +19,23 @@ public sealed partial class RouteTable<T>
         {
             foreach (RuleBranch branch in RuleCompiler.Branches(route.Expression))
             {
-                BucketBuilder bucket = anyHost;
-                if (branch.Host is RuleMatcher host)
+                if (branch.Hosts.Length == 0)
                 {
-                    Dictionary<string, BucketBuilder> table = host.IsWildcard ? wildcards : hosts;
-                    string key = host.IsWildcard ? host.Value[2..] : host.Value;
-                    if (!table.TryGetValue(key, out bucket!))
-                    {
-                        bucket = new BucketBuilder();
-                        table.Add(key, bucket);
-                    }
+                    anyHost.Add(branch, route.Rank);
+                    continue;
                 }
 
-                bucket.Add(branch, route.Rank);
+                foreach (HostKey host in branch.Hosts)
+                {
+                    Dictionary<string, BucketBuilder> table = host.Wildcard ? wildcards : hosts;
+                    if (!table.TryGetValue(host.Key, out BucketBuilder? bucket))
+                    {
+                        bucket = new BucketBuilder();
+                        table.Add(host.Key, bucket);
+                    }
+
+                    bucket.Add(branch, route.Rank);
+                }
             }
         }
 

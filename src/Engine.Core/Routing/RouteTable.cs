@@ -118,13 +118,13 @@ public sealed partial class RouteTable<T>
             .Append(_wildcards.Count).Append(" wildcard suffixes\n");
         foreach (KeyValuePair<byte[], PathIndex> entry in _hosts.Entries.OrderBy(e => Encoding.ASCII.GetString(e.Key), StringComparer.Ordinal))
         {
-            builder.Append("host ").Append(Encoding.ASCII.GetString(entry.Key)).Append('\n');
+            builder.Append("host ").Append(AsciiBytes.Printable(entry.Key)).Append('\n');
             entry.Value.Describe(builder, DescribeList);
         }
 
         foreach (KeyValuePair<byte[], PathIndex> entry in _wildcards.Entries.OrderBy(e => Encoding.ASCII.GetString(e.Key), StringComparer.Ordinal))
         {
-            builder.Append("host *.").Append(Encoding.ASCII.GetString(entry.Key)).Append('\n');
+            builder.Append("host *.").Append(AsciiBytes.Printable(entry.Key)).Append('\n');
             entry.Value.Describe(builder, DescribeList);
         }
 

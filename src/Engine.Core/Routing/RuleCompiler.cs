@@ -1,10 +1,13 @@
 namespace Engine.Core.Routing;
 
 /// <summary>One conjunction of a rule in disjunctive normal form, split for indexing.</summary>
-/// <param name="Host">A positive Host/HostSNI literal the branch requires (indexed), or null.</param>
+/// <param name="Hosts">Host buckets of which the request must be in one (empty: any host).</param>
 /// <param name="Path">A positive Path/PathPrefix literal the branch requires (indexed), or null.</param>
 /// <param name="Residual">Everything else, cheapest first; null when nothing is left to check.</param>
-internal sealed record RuleBranch(RuleMatcher? Host, RuleMatcher? Path, MatchNode? Residual);
+internal sealed record RuleBranch(HostKey[] Hosts, RuleMatcher? Path, MatchNode? Residual);
+
+/// <summary>A host bucket: an exact host, or the suffix of a single-label wildcard, lowercase, no trailing dot.</summary>
+internal readonly record struct HostKey(string Key, bool Wildcard);
 
 /// <summary>
 /// Turns a parsed rule into what the table indexes. The rule is put in disjunctive normal form
@@ -28,31 +31,23 @@ internal static class RuleCompiler
         var branches = new List<RuleBranch>();
         if (dnf is null)
         {
-            MatchNode whole = Compile(rule);
-            List<RuleMatcher>? guard = HostGuard(rule, negated: false);
-            if (guard is null)
-            {
-                branches.Add(new RuleBranch(null, null, whole));
-            }
-            else
-            {
-                foreach (RuleMatcher host in guard)
-                {
-                    branches.Add(new RuleBranch(host, null, whole));
-                }
-            }
-
+            List<HostKey>? guard = HostGuard(rule, negated: false);
+            branches.Add(new RuleBranch(guard is null ? [] : [.. guard], null, Compile(rule)));
             return branches;
         }
 
         foreach (List<Literal> conjunction in dnf)
         {
-            RuleMatcher? host = PickIndexed(conjunction, host: true);
+            RuleMatcher? host = PickIndexedHost(conjunction);
             RuleMatcher? path = PickIndexed(conjunction, host: false);
             var rest = new List<MatchNode>();
             foreach (Literal literal in conjunction)
             {
-                if (!literal.Negated && (ReferenceEquals(literal.Matcher, host) || ReferenceEquals(literal.Matcher, path)))
+                // A Host literal is fully answered by its bucket; a HostRegexp only narrowed to
+                // one, so it stays to be evaluated.
+                bool answeredByIndex = ReferenceEquals(literal.Matcher, path)
+                    || (ReferenceEquals(literal.Matcher, host) && literal.Matcher.Kind is MatcherKind.Host or MatcherKind.HostSNI);
+                if (!literal.Negated && answeredByIndex)
                 {
                     continue;
                 }
@@ -68,7 +63,7 @@ internal static class RuleCompiler
                 1 => rest[0],
                 _ => new AndNode([.. rest]),
             };
-            branches.Add(new RuleBranch(host, path, residual));
+            branches.Add(new RuleBranch(host is null ? [] : HostKeys(host)!, path, residual));
         }
 
         return branches;
@@ -104,6 +99,113 @@ internal static class RuleCompiler
     };
 
     /// <summary>
+    /// The host literal to index a conjunction by, narrowest first: an exact Host/HostSNI, a
+    /// wildcard one, then a HostRegexp/HostSNIRegexp that names an exact host or a wildcard
+    /// suffix (see <see cref="TryLiteralHostPattern"/>).
+    /// </summary>
+    private static RuleMatcher? PickIndexedHost(List<Literal> conjunction)
+    {
+        RuleMatcher? best = null;
+        int bestScore = int.MaxValue;
+        foreach (Literal literal in conjunction)
+        {
+            if (literal.Negated || HostKeys(literal.Matcher) is not HostKey[] keys)
+            {
+                continue;
+            }
+
+            int score = (literal.Matcher.Kind is MatcherKind.Host or MatcherKind.HostSNI ? 0 : 2) + (keys[0].Wildcard ? 1 : 0);
+            if (score < bestScore)
+            {
+                best = literal.Matcher;
+                bestScore = score;
+            }
+        }
+
+        return best;
+    }
+
+    /// <summary>The buckets a positive matcher confines the host to, or null when it does not.</summary>
+    internal static HostKey[]? HostKeys(RuleMatcher matcher)
+    {
+        switch (matcher.Kind)
+        {
+            case MatcherKind.Host:
+            case MatcherKind.HostSNI when matcher.Value != "*":
+                return [matcher.IsWildcard ? new HostKey(matcher.Value[2..], true) : new HostKey(matcher.Value, false)];
+            case MatcherKind.HostRegexp:
+            case MatcherKind.HostSNIRegexp:
+                if (!TryLiteralHostPattern(matcher.Value, out string? key, out bool wildcard))
+                {
+                    return null;
+                }
+
+                // .NET's '$' also matches before a final '\n', so "a.com\n" matches ^a\.com$:
+                // that host is a bucket too, which keeps the bucket a necessary condition.
+                return [new HostKey(key, wildcard), new HostKey(key + "\n", wildcard)];
+            default:
+                return null;
+        }
+    }
+
+    /// <summary>
+    /// Recognises the host regexes that say "this host" or "any one label under this suffix":
+    /// <c>^api\.example\.com$</c> and <c>^[a-z0-9-]+\.example\.com$</c> (also <c>[a-z]</c>,
+    /// <c>[a-z0-9]</c>, <c>[^.]</c>), literal labels of [a-z0-9-] with escaped dots. The regex
+    /// matches a lowercase host, so a rule it recognises can only match requests in that bucket.
+    /// </summary>
+    internal static bool TryLiteralHostPattern(string pattern, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out string? key, out bool wildcard)
+    {
+        key = null;
+        wildcard = false;
+        if (pattern.Length < 3 || pattern[0] != '^' || pattern[^1] != '$' || pattern[^2] == '\\')
+        {
+            return false;
+        }
+
+        ReadOnlySpan<char> body = pattern.AsSpan(1, pattern.Length - 2);
+        foreach (string label in s_labelClasses)
+        {
+            if (body.StartsWith(label, StringComparison.Ordinal))
+            {
+                body = body[label.Length..];
+                wildcard = true;
+                break;
+            }
+        }
+
+        var literal = new System.Text.StringBuilder(body.Length);
+        for (int i = 0; i < body.Length; i++)
+        {
+            char c = body[i];
+            if (c == '\\' && i + 1 < body.Length && body[i + 1] is '.' or '-')
+            {
+                literal.Append(body[++i]);
+            }
+            else if (char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c) || c == '-')
+            {
+                literal.Append(c);
+            }
+            else
+            {
+                return false;
+            }
+        }
+
+        if (literal.Length == 0 || literal[0] == '.' || literal[^1] == '.')
+        {
+            return false;
+        }
+
+        key = literal.ToString();
+        return true;
+    }
+
+    // One label (non-empty, no '.'), then the dot: the prefixes a single-label wildcard regex starts with.
+    private static readonly string[] s_labelClasses =
+        ["[a-z0-9-]+\\.", "[a-z0-9]+\\.", "[0-9a-z-]+\\.", "[-a-z0-9]+\\.", "[a-z]+\\.", "[^.]+\\."];
+
+    /// <summary>
     /// The literal to index a conjunction by: an exact Host/HostSNI over a wildcard, Path over
     /// the longest PathPrefix (the narrower index).
     /// </summary>
@@ -118,16 +220,7 @@ internal static class RuleCompiler
                 continue;
             }
 
-            if (host && matcher.Kind is MatcherKind.Host or MatcherKind.HostSNI)
-            {
-                if (!matcher.IsWildcard)
-                {
-                    return matcher;
-                }
-
-                best ??= matcher;
-            }
-            else if (!host && matcher.Kind == MatcherKind.Path)
+            if (!host && matcher.Kind == MatcherKind.Path)
             {
                 return matcher;
             }
@@ -231,23 +324,21 @@ internal static class RuleCompiler
     /// requires none: a positive Host; for a conjunction the smallest guard of its terms; for a
     /// disjunction the union, if every term has one.
     /// </summary>
-    private static List<RuleMatcher>? HostGuard(RuleExpression expression, bool negated)
+    private static List<HostKey>? HostGuard(RuleExpression expression, bool negated)
     {
         switch (expression)
         {
             case RuleMatcher matcher:
-                bool isHost = matcher.Kind == MatcherKind.Host
-                    || (matcher.Kind == MatcherKind.HostSNI && matcher.Value != "*");
-                return isHost && !negated ? [matcher] : null;
+                return !negated && HostKeys(matcher) is HostKey[] keys ? [.. keys] : null;
             case RuleNot not:
                 return HostGuard(not.Operand, !negated);
             case RuleAnd or RuleOr:
                 IReadOnlyList<RuleExpression> terms = expression is RuleAnd and ? and.Terms : ((RuleOr)expression).Terms;
                 bool conjunction = expression is RuleAnd != negated;
-                List<RuleMatcher>? result = null;
+                List<HostKey>? result = null;
                 foreach (RuleExpression term in terms)
                 {
-                    List<RuleMatcher>? guard = HostGuard(term, negated);
+                    List<HostKey>? guard = HostGuard(term, negated);
                     if (conjunction)
                     {
                         if (guard is not null && (result is null || guard.Count < result.Count))

@@ -29,21 +29,23 @@ public sealed class TcpRouteTable<T>
             foreach (RuleBranch branch in RuleCompiler.Branches(route.Expression))
             {
                 var candidate = new Candidate(route.Rank, branch.Residual);
-                if (branch.Host is not RuleMatcher host)
+                if (branch.Hosts.Length == 0)
                 {
                     anyName.Add(candidate);
                     continue;
                 }
 
-                Dictionary<string, List<Candidate>> table = host.IsWildcard ? wildcards : names;
-                string key = host.IsWildcard ? host.Value[2..] : host.Value;
-                if (!table.TryGetValue(key, out List<Candidate>? list))
+                foreach (HostKey host in branch.Hosts)
                 {
-                    list = [];
-                    table.Add(key, list);
-                }
+                    Dictionary<string, List<Candidate>> table = host.Wildcard ? wildcards : names;
+                    if (!table.TryGetValue(host.Key, out List<Candidate>? list))
+                    {
+                        list = [];
+                        table.Add(host.Key, list);
+                    }
 
-                list.Add(candidate);
+                    list.Add(candidate);
+                }
             }
         }
 
@@ -96,12 +98,12 @@ public sealed class TcpRouteTable<T>
             .Append(_wildcards.Count).Append(" wildcard suffixes\n");
         foreach (KeyValuePair<byte[], Candidate[]> entry in _names.Entries.OrderBy(e => Encoding.ASCII.GetString(e.Key), StringComparer.Ordinal))
         {
-            DescribeList(builder, "sni " + Encoding.ASCII.GetString(entry.Key), entry.Value);
+            DescribeList(builder, "sni " + AsciiBytes.Printable(entry.Key), entry.Value);
         }
 
         foreach (KeyValuePair<byte[], Candidate[]> entry in _wildcards.Entries.OrderBy(e => Encoding.ASCII.GetString(e.Key), StringComparer.Ordinal))
         {
-            DescribeList(builder, "sni *." + Encoding.ASCII.GetString(entry.Key), entry.Value);
+            DescribeList(builder, "sni *." + AsciiBytes.Printable(entry.Key), entry.Value);
         }
 
         DescribeList(builder, "any sni", _anyName);

@@ -20,7 +20,7 @@ internal sealed class RandomRoutes(int seed)
     private static readonly string[] s_queries = ["", "mobile=true", "mobile", "debug", "debug=", "v=12", "v=x", "q=a+b", "a=1&mobile=true", "mobile=tru%65", "bad=%zz&mobile=true", "x;y=1&debug", "v=%31%32", "tenant=acme&v=7"];
     private static readonly string[] s_addresses = ["10.1.2.3", "10.200.0.1", "192.168.1.5", "::1", "2001:db8::5", "2001:db9::1", "::ffff:10.9.9.9", "203.0.113.7"];
     private static readonly string[] s_networks = ["10.0.0.0/8", "10.1.0.0/16", "192.168.1.5", "::1", "2001:db8::/32", "10.1.2.3/32", "::ffff:10.9.9.0/120"];
-    private static readonly string[] s_hostRegexes = ["^api\\.", "example\\.com$", "^[a-z]+\\.shop\\.test$", "^10\\.", "b"];
+    private static readonly string[] s_hostRegexes = ["^api\\.", "example\\.com$", "^[a-z]+\\.shop\\.test$", "^10\\.", "b", "^api\\.example\\.com$", "^[a-z0-9-]+\\.example\\.com$", "^[^.]+\\.test$", "^b\\.com$"];
     private static readonly string[] s_pathRegexes = ["\\.(png|jpg)$", "^/api/v[0-9]+", "^/v1", "users", "^/caf", "(?i)^/admin$"];
     private static readonly string[] s_valueRegexes = ["^prod$", "^application/", "acme", "^[0-9]+$", "^a b$", "é"];
 
@@ -85,6 +85,10 @@ internal sealed class RandomRoutes(int seed)
         {
             host = "";
         }
+        else if (_random.Next(40) == 0)
+        {
+            host += "\n";
+        }
 
         string path = Pick(s_paths);
         if (_random.Next(3) == 0)
@@ -115,7 +119,7 @@ internal sealed class RandomRoutes(int seed)
 
     public TestConnection Connection()
     {
-        string sni = _random.Next(5) == 0 ? "" : Pick(["db.example.com", "DB.example.com", "a.db.example.com", "cache.internal", "example.com", "db7.internal."]);
+        string sni = _random.Next(5) == 0 ? "" : Pick(["db.example.com", "DB.example.com", "a.db.example.com", "cache.internal", "example.com", "db7.internal.", "db.example.com\n"]);
         string[] alpn = _random.Next(3) switch
         {
             0 => [],
@@ -214,7 +218,7 @@ internal sealed class RandomRoutes(int seed)
             {
                 0 => _random.Next(3) == 0 ? "HostSNI(`*`)" : $"HostSNI(`{Pick(["a.db.example.com", "db7.internal"])}`)",
                 1 or 2 => $"HostSNI(`{Pick(["db.example.com", "*.example.com", "cache.internal", "*.db.example.com", "example.com."])}`)",
-                3 => $"HostSNIRegexp(`{Pick(["^db[0-9]*\\.", "internal\\.?$", "^$"])}`)",
+                3 => $"HostSNIRegexp(`{Pick(["^db[0-9]*\\.", "internal\\.?$", "^$", "^db\\.example\\.com$", "^[a-z0-9]+\\.internal$"])}`)",
                 4 => $"ALPN(`{Pick(["h2", "http/1.1", "postgresql"])}`)",
                 _ => $"ClientIP(`{Pick(s_networks)}`)",
             };

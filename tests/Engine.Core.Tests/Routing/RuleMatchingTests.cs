@@ -55,6 +55,45 @@ public class RuleMatchingTests
     public void Match_HostRegexp_SeesLowercaseHostWithoutPort(string host, bool expected)
         => Assert.Equal(expected, Routes.Matches("HostRegexp(`^[a-z]+\\.example\\.com$`)", new TestRequest(host)));
 
+    [Theory]
+    [InlineData("api.example.com", "exact")]
+    [InlineData("API.example.com:8443", "exact")]
+    [InlineData("api.example.com\n", "label")]
+    [InlineData("api.example.com.", null)]
+    [InlineData("x-1.example.com", "label")]
+    [InlineData("x.y.example.com", null)]
+    [InlineData("example.com", null)]
+    public void Match_AnchoredLiteralHostRegexp_IsIndexedButStillExact(string host, string? expected)
+    {
+        // "label" is longer, so it ranks first; "\n" is not the host api.example.com, and .NET's
+        // '$' matches before a final '\n', so the label regex takes that request.
+        RouteDefinition<string>[] routes = Routes.Of(
+            ("exact", "HostRegexp(`^api\\.example\\.com$`)"),
+            ("label", "HostRegexp(`^[a-z0-9-]+\\.example\\.com$`) && !Host(`api.example.com`)"));
+        Assert.Equal(expected, Routes.Match(routes, new TestRequest(host)));
+        string table = RouteTable.Compile(routes).Describe();
+        Assert.Contains("host api.example.com\n", table, StringComparison.Ordinal);
+        Assert.Contains("host *.example.com\n", table, StringComparison.Ordinal);
+        Assert.DoesNotContain("any host\n  any path", table, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("^api\\.example\\.com$", "api.example.com", false)]
+    [InlineData("^[a-z]+\\.example\\.com$", "example.com", true)]
+    [InlineData("^[^.]+\\.test$", "test", true)]
+    [InlineData("^api\\.example\\.com", null, false)]
+    [InlineData("^API\\.example\\.com$", null, false)]
+    [InlineData("^api.example\\.com$", null, false)]
+    [InlineData("^[a-z.]+\\.example\\.com$", null, false)]
+    [InlineData("(?i)^api\\.example\\.com$", null, false)]
+    [InlineData("^a\\.b\\$", null, false)]
+    public void TryLiteralHostPattern_RecognisesOnlyPlainHostsAndLabels(string pattern, string? key, bool wildcard)
+    {
+        Assert.Equal(key is not null, RuleCompiler.TryLiteralHostPattern(pattern, out string? actualKey, out bool actualWildcard));
+        Assert.Equal(key, actualKey);
+        Assert.Equal(wildcard, key is not null && actualWildcard);
+    }
+
     [Fact]
     public void Match_HostRegexp_IsUnanchored()
         => Assert.True(Routes.Matches("HostRegexp(`example`)", new TestRequest("www.example.org")));
