@@ -7,7 +7,11 @@ public enum RouteMix
     /// <summary>Host + PathPrefix/Path routers (the common ingress shape) and a few host-agnostic ones.</summary>
     HostPath,
 
-    /// <summary>Host routers whose path is a PathRegexp, with header/query regexes, plus HostRegexp routers.</summary>
+    /// <summary>
+    /// Host routers whose path is a PathRegexp, with header/query regexes, plus HostRegexp routers:
+    /// a third anchored literal hosts, a third one-label wildcards (both indexed by host), a third
+    /// unanchored patterns that every request not matched earlier has to evaluate.
+    /// </summary>
     RegexHeavy,
 }
 
@@ -43,7 +47,12 @@ internal static class RouteSets
         {
             string rule = mix == RouteMix.HostPath
                 ? $"PathPrefix(`/static/{i}`)"
-                : $"HostRegexp(`^tenant{i}\\.apps\\.example\\.org$`)";
+                : (i % 3) switch
+                {
+                    0 => $"HostRegexp(`^tenant{i}\\.apps\\.example\\.org$`)",
+                    1 => $"HostRegexp(`^[a-z0-9-]+\\.tenant{i}\\.example\\.org$`)",
+                    _ => $"HostRegexp(`tenant{i}-[a-z]+\\.apps\\.`)",
+                };
             routes.Add(new($"z{i}-shared", rule, null, routes.Count));
         }
 
@@ -65,7 +74,12 @@ internal static class RouteSets
                 (_, 9) => new BenchRequest("unknown.example.net", "/nothing/here"),
                 (RouteMix.HostPath, 8) => new BenchRequest("cdn.example.com:443", $"/static/{random.Next(Math.Max(2, count / 100))}/app.js"),
                 (RouteMix.HostPath, _) => new BenchRequest($"svc{i}.example.com", $"/api/v{i % 5}/users/42", headers: ("Accept", "application/json")),
-                (RouteMix.RegexHeavy, 8) => new BenchRequest($"tenant{random.Next(Math.Max(2, count / 100))}.apps.example.org", "/"),
+                (RouteMix.RegexHeavy, 8) => (random.Next(3), random.Next(Math.Max(2, count / 100))) switch
+                {
+                    (0, int t) => new BenchRequest($"tenant{t}.apps.example.org", "/"),
+                    (1, int t) => new BenchRequest($"shop.tenant{t}.example.org", "/"),
+                    (_, int t) => new BenchRequest($"tenant{t}-eu.apps.example.org", "/"),
+                },
                 (RouteMix.RegexHeavy, 7) => new BenchRequest($"svc{i}.example.com", "/search", query: "q=shoes"),
                 _ => new BenchRequest($"svc{i}.example.com", $"/api/v2/items/{i % 100}", headers: ("Accept", "application/json")),
             };
