@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
@@ -6,12 +7,12 @@ using System.Net.Sockets;
 namespace Engine.Core.Routing;
 
 /// <summary>
-/// An IPv4 or IPv6 address or CIDR network from a ClientIP matcher, as 128 bits plus a prefix
+/// An IPv4 or IPv6 address or CIDR network from a ClientIP matcher (immutable), as 128 bits plus a prefix
 /// length so that <see cref="Contains"/> is a mask and a compare with no allocation. IPv4 and
 /// IPv4-mapped IPv6 addresses are the same thing here (as Go's net.IPNet, which Traefik uses):
 /// a dual-mode socket reports "::ffff:10.0.0.1", which 10.0.0.0/8 contains.
 /// </summary>
-internal readonly struct IpPrefix
+internal sealed class IpPrefix
 {
     private readonly UInt128 _bits;
     private readonly UInt128 _mask;
@@ -39,9 +40,9 @@ internal readonly struct IpPrefix
     /// are accepted and cleared (Go's ParseCIDR does the same). Scoped IPv6 ("fe80::1%eth0") and
     /// the short IPv4 forms that IPAddress.TryParse accepts ("10.1") are refused.
     /// </summary>
-    public static bool TryParse(string text, out IpPrefix prefix, out string? error)
+    public static bool TryParse(string text, [NotNullWhen(true)] out IpPrefix? prefix, out string? error)
     {
-        prefix = default;
+        prefix = null;
         int slash = text.IndexOf('/', StringComparison.Ordinal);
         string addressText = slash < 0 ? text : text[..slash];
         bool isIPv4 = !addressText.Contains(':', StringComparison.Ordinal);

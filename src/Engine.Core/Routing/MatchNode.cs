@@ -143,7 +143,7 @@ internal sealed class PairNode(NodeKind kind, RuleMatcher source) : LeafNode(kin
 
 internal sealed class ClientIPNode(RuleMatcher source) : LeafNode(NodeKind.ClientIP, 2, source)
 {
-    public IpPrefix Network { get; } = source.Network;
+    public IpPrefix Network { get; } = source.Network!;
 }
 
 /// <summary>

@@ -37,11 +37,25 @@ internal static class MatcherCatalog
         new("ALPN", MatcherKind.Alpn, RuleKind.Tcp, 1, 1, false),
     ];
 
-    private static readonly FrozenDictionary<string, Entry> s_http = Build(RuleKind.Http);
-    private static readonly FrozenDictionary<string, Entry> s_tcp = Build(RuleKind.Tcp);
+    // Each accepted spelling maps to its entry and to itself, so a lexed name can reuse the string.
+    private static readonly FrozenDictionary<string, (Entry Entry, string Name)> s_http = Build(RuleKind.Http);
+    private static readonly FrozenDictionary<string, (Entry Entry, string Name)> s_tcp = Build(RuleKind.Tcp);
+
+    private static readonly FrozenDictionary<string, (Entry Entry, string Name)>.AlternateLookup<ReadOnlySpan<char>> s_httpByText = s_http.GetAlternateLookup<ReadOnlySpan<char>>();
+    private static readonly FrozenDictionary<string, (Entry Entry, string Name)>.AlternateLookup<ReadOnlySpan<char>> s_tcpByText = s_tcp.GetAlternateLookup<ReadOnlySpan<char>>();
+
+    /// <summary>The catalogue's own string for a known name (no allocation per rule), else a new one.</summary>
+    public static string Intern(ReadOnlySpan<char> name)
+        => s_httpByText.TryGetValue(name, out (Entry Entry, string Name) known) || s_tcpByText.TryGetValue(name, out known)
+            ? known.Name
+            : name.ToString();
 
     public static bool TryGet(RuleKind kind, string name, out Entry entry)
-        => (kind == RuleKind.Http ? s_http : s_tcp).TryGetValue(name, out entry!);
+    {
+        bool found = (kind == RuleKind.Http ? s_http : s_tcp).TryGetValue(name, out (Entry Entry, string Name) known);
+        entry = known.Entry;
+        return found;
+    }
 
     /// <summary>The canonical names of <paramref name="kind"/>, in catalogue order.</summary>
     public static IEnumerable<string> Names(RuleKind kind)
@@ -114,9 +128,9 @@ internal static class MatcherCatalog
         return previous[b.Length];
     }
 
-    private static FrozenDictionary<string, Entry> Build(RuleKind kind)
+    private static FrozenDictionary<string, (Entry Entry, string Name)> Build(RuleKind kind)
     {
-        var names = new Dictionary<string, Entry>(StringComparer.Ordinal);
+        var names = new Dictionary<string, (Entry, string)>(StringComparer.Ordinal);
         foreach (Entry entry in s_entries)
         {
             if (entry.RuleKind != kind)
@@ -126,10 +140,12 @@ internal static class MatcherCatalog
 
             string name = entry.CanonicalName;
             string lower = name.ToLowerInvariant();
-            names[name] = entry;
-            names[lower] = entry;
-            names[name.ToUpperInvariant()] = entry;
-            names[char.ToUpper(lower[0], CultureInfo.InvariantCulture) + lower[1..]] = entry;
+            string upper = name.ToUpperInvariant();
+            string title = char.ToUpper(lower[0], CultureInfo.InvariantCulture) + lower[1..];
+            names[name] = (entry, name);
+            names[lower] = (entry, lower);
+            names[upper] = (entry, upper);
+            names[title] = (entry, title);
         }
 
         return names.ToFrozenDictionary(StringComparer.Ordinal);

@@ -63,78 +63,108 @@ public sealed partial class RouteTable<T>
     {
         private const int IndexThreshold = 8;
 
-        private readonly List<(string Path, bool Exact, List<Candidate> Candidates)> _paths = [];
-        private readonly List<Candidate> _anyPath = [];
-        private Dictionary<(string, bool), int>? _index;
+        private readonly List<PathEntry> _paths = new(2);
+        private List<Candidate>? _anyPath;
+        private Dictionary<(string, bool), PathEntry>? _index;
 
         public void Add(RuleBranch branch, int rank)
         {
             var candidate = new Candidate(rank, branch.Residual);
             if (branch.Path is not RuleMatcher path)
             {
-                _anyPath.Add(candidate);
+                (_anyPath ??= []).Add(candidate);
                 return;
             }
 
             bool exact = path.Kind == MatcherKind.Path;
-            int slot = Find(path.Value, exact);
-            if (slot < 0)
+            PathEntry? entry = Find(path.Value, exact);
+            if (entry is not null)
             {
-                slot = _paths.Count;
-                _paths.Add((path.Value, exact, []));
-                if (_index is not null)
-                {
-                    _index.Add((path.Value, exact), slot);
-                }
-                else if (_paths.Count > IndexThreshold)
-                {
-                    _index = new Dictionary<(string, bool), int>(_paths.Count * 2);
-                    for (int i = 0; i < _paths.Count; i++)
-                    {
-                        _index.Add((_paths[i].Path, _paths[i].Exact), i);
-                    }
-                }
+                (entry.More ??= []).Add(candidate);
+                return;
             }
 
-            _paths[slot].Candidates.Add(candidate);
+            entry = new PathEntry(path.Value, exact, candidate);
+            _paths.Add(entry);
+            if (_index is not null)
+            {
+                _index.Add((path.Value, exact), entry);
+            }
+            else if (_paths.Count > IndexThreshold)
+            {
+                _index = new Dictionary<(string, bool), PathEntry>(_paths.Count * 2);
+                foreach (PathEntry known in _paths)
+                {
+                    _index.Add((known.Path, known.Exact), known);
+                }
+            }
         }
 
         public PathIndex Freeze()
         {
-            var exact = new List<KeyValuePair<byte[], Candidate[]>>();
-            var prefixes = new List<(byte[], Candidate[])>();
-            foreach ((string path, bool isExact, List<Candidate> candidates) in _paths)
+            int exactCount = 0;
+            foreach (PathEntry entry in _paths)
             {
-                byte[] key = Encoding.UTF8.GetBytes(path);
-                if (isExact)
+                exactCount += entry.Exact ? 1 : 0;
+            }
+
+            var exact = new List<KeyValuePair<byte[], Candidate[]>>(exactCount);
+            var prefixes = new List<(byte[], Candidate[])>(_paths.Count - exactCount);
+            foreach (PathEntry entry in _paths)
+            {
+                byte[] key = Encoding.UTF8.GetBytes(entry.Path);
+                if (entry.Exact)
                 {
-                    exact.Add(new(key, [.. candidates]));
+                    exact.Add(new(key, entry.ToArray()));
                 }
                 else
                 {
-                    prefixes.Add((key, [.. candidates]));
+                    prefixes.Add((key, entry.ToArray()));
                 }
             }
 
-            return new PathIndex(exact, prefixes, [.. _anyPath]);
+            return new PathIndex(exact, prefixes, _anyPath is null ? [] : [.. _anyPath]);
         }
 
-        private int Find(string path, bool exact)
+        private PathEntry? Find(string path, bool exact)
         {
             if (_index is not null)
             {
-                return _index.TryGetValue((path, exact), out int slot) ? slot : -1;
+                return _index.TryGetValue((path, exact), out PathEntry? found) ? found : null;
             }
 
-            for (int i = 0; i < _paths.Count; i++)
+            foreach (PathEntry entry in _paths)
             {
-                if (_paths[i].Exact == exact && string.Equals(_paths[i].Path, path, StringComparison.Ordinal))
+                if (entry.Exact == exact && string.Equals(entry.Path, path, StringComparison.Ordinal))
                 {
-                    return i;
+                    return entry;
                 }
             }
 
-            return -1;
+            return null;
+        }
+    }
+
+    /// <summary>One path of a bucket; most have a single candidate, kept inline.</summary>
+    private sealed class PathEntry(string path, bool exact, Candidate first)
+    {
+        public string Path { get; } = path;
+
+        public bool Exact { get; } = exact;
+
+        public List<Candidate>? More { get; set; }
+
+        public Candidate[] ToArray()
+        {
+            if (More is null)
+            {
+                return [first];
+            }
+
+            var all = new Candidate[More.Count + 1];
+            all[0] = first;
+            More.CopyTo(all, 1);
+            return all;
         }
     }
 }

@@ -223,7 +223,7 @@ internal static class RuleEvaluator
             address = address.MapToIPv4();
         }
 
-        return IPNetwork.Parse(matcher.Network.ToString()).Contains(address);
+        return IPNetwork.Parse(matcher.Network!.ToString()).Contains(address);
     }
 
     internal static string AsciiLower(string text)

@@ -113,7 +113,7 @@ public sealed class RuleMatcher : RuleExpression
     public int MaxRegexInputLength { get; internal set; }
 
     /// <summary>For ClientIP: the address or network.</summary>
-    internal IpPrefix Network { get; set; }
+    internal IpPrefix? Network { get; set; }
 
     /// <summary>Host/HostSNI: "*.suffix" single-label wildcard.</summary>
     public bool IsWildcard => Value.StartsWith("*.", StringComparison.Ordinal);

@@ -77,7 +77,7 @@ public static partial class RuleParser
                 }
 
                 _position = end;
-                return new Token(TokenKind.Identifier, start, end - start, rule[start..end]);
+                return new Token(TokenKind.Identifier, start, end - start, MatcherCatalog.Intern(rule.AsSpan(start, end - start)));
             }
 
             string? hint = c is '\'' or '\u2018' or '\u2019' ? "quote values with backticks or double quotes, e.g. Host(`example.com`)" : null;

@@ -75,7 +75,7 @@ public static partial class RuleParser
                     SetRegex(matcher, arguments[1], columns[1]);
                     break;
                 case MatcherKind.ClientIP:
-                    if (!IpPrefix.TryParse(arguments[0], out IpPrefix network, out string? error))
+                    if (!IpPrefix.TryParse(arguments[0], out IpPrefix? network, out string? error))
                     {
                         throw Error(columns[0], $"invalid ClientIP value: {error}", "write an address or a CIDR network, e.g. ClientIP(`10.0.0.0/8`) or ClientIP(`2001:db8::/32`)");
                     }

@@ -49,6 +49,9 @@ public static partial class RuleParser
 
     private sealed partial class Parser(string rule, RuleKind kind, RuleParserOptions options, Dictionary<string, System.Text.RegularExpressions.Regex>? regexCache)
     {
+        // Reused across the matchers of one rule: most rules have two or three.
+        private readonly List<string> _arguments = new(2);
+        private readonly List<int> _columns = new(2);
         private int _position;
         private Token _current;
         private bool _hasCurrent;
@@ -174,8 +177,10 @@ public static partial class RuleParser
             }
 
             Take();
-            var arguments = new List<string>();
-            var columns = new List<int>();
+            List<string> arguments = _arguments;
+            List<int> columns = _columns;
+            arguments.Clear();
+            columns.Clear();
             if (Peek().Kind == TokenKind.CloseParen)
             {
                 Take();
