@@ -1,0 +1,37 @@
+namespace Engine.Core.Routing;
+
+/// <summary>
+/// A rule that does not parse or names an invalid value. The message reads
+/// "<c>{problem} at column {Column}</c>" followed by "<c>; {Hint}</c>" when a hint fits, e.g.
+/// "unknown matcher 'PathPrefx' at column 1; did you mean PathPrefix?".
+/// </summary>
+public sealed class RuleSyntaxException : FormatException
+{
+    public RuleSyntaxException(string rule, int column, string problem, string? expected = null, string? hint = null)
+        : base(Format(problem, column, hint))
+    {
+        Rule = rule;
+        Column = column;
+        Problem = problem;
+        Expected = expected;
+        Hint = hint;
+    }
+
+    /// <summary>The rule text as given.</summary>
+    public string Rule { get; }
+
+    /// <summary>1-based column (UTF-16 code unit) of the offending token.</summary>
+    public int Column { get; }
+
+    /// <summary>What is wrong, without the location.</summary>
+    public string Problem { get; }
+
+    /// <summary>What the parser expected at <see cref="Column"/>, when a token was missing.</summary>
+    public string? Expected { get; }
+
+    /// <summary>A suggestion such as the nearest matcher name; null when none fits.</summary>
+    public string? Hint { get; }
+
+    private static string Format(string problem, int column, string? hint)
+        => hint is null ? $"{problem} at column {column}" : $"{problem} at column {column}; {hint}";
+}
