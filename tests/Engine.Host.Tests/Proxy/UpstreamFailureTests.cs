@@ -188,9 +188,11 @@ public sealed class UpstreamFailureTests
     [Fact]
     public async Task ClientResetWhileWaitingForResponseHead_AbortsTheUpstreamConnection()
     {
+        var requestArrived = new TaskCompletionSource();
         var upstreamClosed = new TaskCompletionSource();
         await using var origin = new ScriptedOrigin(async exchange =>
         {
+            requestArrived.TrySetResult();
             // Never answer; notice when the proxy gives up on this connection.
             if (await exchange.Connection.Reader.IsClosedAsync(TimeSpan.FromSeconds(10)))
             {
@@ -201,7 +203,9 @@ public sealed class UpstreamFailureTests
 
         RawConnection client = await RawConnection.OpenAsync(proxy.EndPoint);
         await client.SendAsync("GET / HTTP/1.1\r\nHost: x\r\n\r\n");
-        await Task.Delay(200);
+        // Reset only once the exchange exists: a reset that overtakes the request would discard
+        // it in the kernel, and there would be no upstream exchange to abort.
+        await requestArrived.Task.WaitAsync(TimeSpan.FromSeconds(10));
         client.Reset();
 
         await upstreamClosed.Task.WaitAsync(TimeSpan.FromSeconds(10));
