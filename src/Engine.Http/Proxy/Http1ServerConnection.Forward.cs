@@ -58,6 +58,7 @@ internal sealed partial class Http1ServerConnection
         HttpRequestHead head = _head!;
         bool hasBody = head.HasBody;
         bool retried = false;
+        Volatile.Write(ref _clientAbortCounted, 0);
         UpstreamConnection upstream;
         ValueTask<BodyOutcome> requestBody = default;
 
@@ -184,6 +185,12 @@ internal sealed partial class Http1ServerConnection
             requestOutcome = await FinishRequestBodyAsync(requestBody, upstream);
         }
 
+        // Counted before the upstream closes: its closing is what others observe first.
+        bool clientGone = relay.DownstreamFailed || requestOutcome == BodyOutcome.DownstreamFailed;
+        if (clientGone)
+        {
+            CountClientAbort();
+        }
         bool upstreamReusable = relay.UpstreamReusable && requestOutcome == BodyOutcome.Completed && !_downstreamReset;
         Volatile.Write(ref _upstream, null);
         if (upstreamReusable)
@@ -195,9 +202,8 @@ internal sealed partial class Http1ServerConnection
             upstream.Close();
         }
 
-        if (relay.DownstreamFailed || requestOutcome == BodyOutcome.DownstreamFailed)
+        if (clientGone)
         {
-            _metrics.OnClientAbort();
             return false;
         }
         if (requestOutcome != BodyOutcome.Completed)
@@ -214,8 +220,8 @@ internal sealed partial class Http1ServerConnection
 
     private bool ClientGone(UpstreamConnection upstream)
     {
+        CountClientAbort();
         DiscardUpstream(upstream);
-        _metrics.OnClientAbort();
         return false;
     }
 

@@ -59,6 +59,7 @@ internal sealed partial class Http1ServerConnection
     private volatile ConnectionPhase _phase;
     private volatile bool _draining;
     private volatile bool _downstreamReset;
+    private int _clientAbortCounted;
     private bool _linger;
 
     public Http1ServerConnection(SocketConnection connection, HttpEntrypoint entrypoint)
@@ -186,7 +187,21 @@ internal sealed partial class Http1ServerConnection
         // Thread A (the socket's receive loop) saw a reset while thread B may be waiting on the
         // upstream; failing the upstream wakes B, which then finds _downstreamReset set.
         _downstreamReset = true;
-        Volatile.Read(ref _upstream)?.Abort();
+        UpstreamConnection? upstream = Volatile.Read(ref _upstream);
+        if (upstream != null)
+        {
+            CountClientAbort();
+            upstream.Abort();
+        }
+    }
+
+    /// <summary>Counts an abandoned exchange once, whichever thread notices first, and before anything closes.</summary>
+    private void CountClientAbort()
+    {
+        if (Interlocked.Exchange(ref _clientAbortCounted, 1) == 0)
+        {
+            _metrics.OnClientAbort();
+        }
     }
 
     private void SetPhase(ConnectionPhase phase, TimeSpan timeout)
