@@ -95,7 +95,9 @@ public class StrictnessTests
     {
         var attribute = new TestDataFactAttribute("no-such-folder-anywhere");
 
+        // Without the test-data root the reason names the root; with it, the missing folder.
+        string expected = TestData.Directory is null ? TestData.MissingMessage : "no-such-folder-anywhere";
         Assert.NotNull(attribute.Skip);
-        Assert.Contains("no-such-folder-anywhere", attribute.Skip + TestData.MissingMessage, StringComparison.Ordinal);
+        Assert.Contains(expected, attribute.Skip, StringComparison.Ordinal);
     }
 }
