@@ -78,24 +78,9 @@ internal static class HeadWriter
                     break;
             }
 
-            if (keep)
-            {
-                if (runStart < 0)
-                {
-                    runStart = header.NameStart;
-                }
-            }
-            else if (runStart >= 0)
-            {
-                writer.Write(source[runStart..header.NameStart]);
-                runStart = -1;
-            }
+            ExtendOrFlushRun(ref writer, source, ref runStart, header.NameStart, keep);
         }
-        if (runStart >= 0)
-        {
-            // The run ends where the head's final CRLF begins.
-            writer.Write(source[runStart..(head.HeadLength - 2)]);
-        }
+        FlushRun(ref writer, source, runStart, head.HeadLength);
 
         if (head.TargetForm == RequestTargetForm.Absolute || !sawHost)
         {
@@ -153,23 +138,9 @@ internal static class HeadWriter
             ref readonly HeaderEntry header = ref headers[i];
             // Content-Length stays even without a body (HEAD, 304): it describes the representation.
             bool keep = !header.Hop;
-            if (keep)
-            {
-                if (runStart < 0)
-                {
-                    runStart = header.NameStart;
-                }
-            }
-            else if (runStart >= 0)
-            {
-                writer.Write(source[runStart..header.NameStart]);
-                runStart = -1;
-            }
+            ExtendOrFlushRun(ref writer, source, ref runStart, header.NameStart, keep);
         }
-        if (runStart >= 0)
-        {
-            writer.Write(source[runStart..(head.HeadLength - 2)]);
-        }
+        FlushRun(ref writer, source, runStart, head.HeadLength);
 
         if (framing == ResponseFraming.Chunked)
         {
@@ -184,6 +155,35 @@ internal static class HeadWriter
             writer.Write("Connection: keep-alive\r\n"u8);
         }
         writer.Write("\r\n"u8);
+    }
+
+    /// <summary>
+    /// Header lines are contiguous in the head, so a kept line starts or extends a run of raw
+    /// bytes and a dropped line ends it: one copy per run instead of one per field.
+    /// </summary>
+    private static void ExtendOrFlushRun(ref SpanWriter writer, ReadOnlySpan<byte> source, ref int runStart, int nameStart, bool keep)
+    {
+        if (keep)
+        {
+            if (runStart < 0)
+            {
+                runStart = nameStart;
+            }
+        }
+        else if (runStart >= 0)
+        {
+            writer.Write(source[runStart..nameStart]);
+            runStart = -1;
+        }
+    }
+
+    /// <summary>Writes the open run, which ends where the head's final CRLF begins.</summary>
+    private static void FlushRun(ref SpanWriter writer, ReadOnlySpan<byte> source, int runStart, int headLength)
+    {
+        if (runStart >= 0)
+        {
+            writer.Write(source[runStart..(headLength - 2)]);
+        }
     }
 
     /// <summary>An interim (1xx) response, passed on with its fields but none of the hop-by-hop ones.</summary>
