@@ -139,6 +139,6 @@ internal static class DefaultConfig
     {
         Entrypoints = [new EntrypointConfig("web", listen)],
         Services = [new ServiceConfig("default", [.. destinations.Select(d => new DestinationConfig(d))])],
-        Routes = [new RouteConfig("default", "default")],
+        Routers = [RouterConfig.CatchAll("default", "default")],
     };
 }

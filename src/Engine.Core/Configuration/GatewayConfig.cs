@@ -9,9 +9,18 @@ public sealed record GatewayConfig
 {
     public IReadOnlyList<EntrypointConfig> Entrypoints { get; init; } = [];
 
-    public IReadOnlyList<RouteConfig> Routes { get; init; } = [];
+    public IReadOnlyList<RouterConfig> Routers { get; init; } = [];
 
     public IReadOnlyList<ServiceConfig> Services { get; init; } = [];
+
+    /// <summary>The admin API (health, metrics, config, routes); null turns it off.</summary>
+    public AdminConfig? Admin { get; init; }
+
+    /// <summary>Where and how each request is logged; null turns the access log off.</summary>
+    public AccessLogConfig? AccessLog { get; init; }
+
+    /// <summary>Where configuration comes from and whether it is watched; informational for embedders.</summary>
+    public FileProviderConfig? FileProvider { get; init; }
 
     /// <summary>How long a stop waits for in-flight requests before closing what is left.</summary>
     public TimeSpan DrainTimeout { get; init; } = TimeSpan.FromSeconds(30);
@@ -20,6 +29,9 @@ public sealed record GatewayConfig
 /// <summary>A listening address and the limits and timeouts its downstream connections get.</summary>
 public sealed record EntrypointConfig(string Name, string Address)
 {
+    /// <summary>"http" (HTTP/1.1); other protocols arrive with their issues.</summary>
+    public string Protocol { get; init; } = "http";
+
     public HttpLimitsConfig Limits { get; init; } = HttpLimitsConfig.Default;
 
     public DownstreamTimeoutsConfig Timeouts { get; init; } = DownstreamTimeoutsConfig.Default;
@@ -56,4 +68,39 @@ public sealed record DownstreamTimeoutsConfig
     public TimeSpan BodyIdleTimeout { get; init; } = TimeSpan.FromSeconds(60);
 
     public static DownstreamTimeoutsConfig Default { get; } = new();
+}
+
+/// <summary>The admin API's listener. Beyond loopback it requires <see cref="Token"/> as a bearer token.</summary>
+public sealed record AdminConfig
+{
+    public string Address { get; init; } = "127.0.0.1:9901";
+
+    /// <summary>Bearer token every admin request must carry; required when the address is not loopback.</summary>
+    public string? Token { get; init; }
+}
+
+/// <summary>The access log: one line per request, written off the request path.</summary>
+public sealed record AccessLogConfig
+{
+    /// <summary>A file path, or "stdout".</summary>
+    public string Path { get; init; } = "stdout";
+
+    /// <summary>"json" (JSON lines) or "common" (NCSA common log format).</summary>
+    public string Format { get; init; } = "json";
+
+    /// <summary>Lines that may wait for the writer; beyond it lines are dropped and counted.</summary>
+    public int BufferSize { get; init; } = 16384;
+}
+
+/// <summary>The file provider: a file or a conf.d directory, optionally watched for changes.</summary>
+public sealed record FileProviderConfig
+{
+    /// <summary>A single file to load besides the main one; null for none.</summary>
+    public string? Filename { get; init; }
+
+    /// <summary>A directory whose *.toml files merge into the config; null for none.</summary>
+    public string? Directory { get; init; }
+
+    /// <summary>Reload when a file changes (and on SIGHUP).</summary>
+    public bool Watch { get; init; } = true;
 }

@@ -1,10 +1,30 @@
+using Engine.Core.LoadBalancing;
+
 namespace Engine.Core.Configuration;
 
-/// <summary>A named set of upstream destinations and how connections to them are pooled.</summary>
+/// <summary>
+/// A named target for routers. Either a load balancer over <see cref="Destinations"/> (servers,
+/// with a balancing policy and connection pooling), or a weighted service over other services
+/// (<see cref="Weighted"/>, for canaries and blue/green). Exactly one of the two is set.
+/// </summary>
 public sealed record ServiceConfig(string Name, IReadOnlyList<DestinationConfig> Destinations)
 {
+    /// <summary>A service with no servers of its own: set <see cref="Weighted"/>.</summary>
+    public ServiceConfig(string name) : this(name, [])
+    {
+    }
+
+    /// <summary>Policy, hash key and sticky sessions of a load-balancer service.</summary>
+    public LoadBalancingConfig LoadBalancing { get; init; } = LoadBalancingConfig.Default;
+
+    /// <summary>Child services and their weights; null for a load-balancer service.</summary>
+    public IReadOnlyList<WeightedServiceConfig>? Weighted { get; init; }
+
     public UpstreamPoolConfig Pool { get; init; } = UpstreamPoolConfig.Default;
 }
+
+/// <summary>One child of a weighted service: a service name and its share (0 keeps it configured but idle).</summary>
+public sealed record WeightedServiceConfig(string Service, int Weight = 1);
 
 /// <summary>One upstream server: <c>http://host:port</c> or <c>host:port</c>.</summary>
 public sealed record DestinationConfig(string Address)

@@ -9,7 +9,7 @@ namespace Engine.Core.LoadBalancing;
 /// nothing here takes a lock. Per STYLE #8, a single destination stands for a one-item list so
 /// a service with one server needs no array.
 /// </summary>
-public sealed class DestinationState : IReadOnlyList<DestinationState>
+public class DestinationState : IReadOnlyList<DestinationState>
 {
     private int _inFlight;
     private volatile bool _healthy = true;

@@ -22,6 +22,9 @@ public sealed record LoadBalancingConfig
 
     /// <summary>Cookie affinity; null turns sticky sessions off.</summary>
     public StickySessionConfig? StickySession { get; init; }
+
+    /// <summary>Round-robin, no hash key, no affinity.</summary>
+    public static LoadBalancingConfig Default { get; } = new();
 }
 
 /// <summary>Where <c>consistent_hash</c> finds its key.</summary>

@@ -1,3 +1,5 @@
+using Engine.Core.LoadBalancing;
+
 namespace Engine.Http.Proxy;
 
 /// <summary>
@@ -122,7 +124,7 @@ internal static class HeadWriter
     /// status-line as HTTP/1.1 with the upstream's code and reason, the kept fields, and the
     /// framing and connection fields for the downstream client.
     /// </summary>
-    public static void WriteResponseHead(ref SpanWriter writer, HttpResponseHead head, ResponseFraming framing, bool close, bool clientIsHttp10)
+    public static void WriteResponseHead(ref SpanWriter writer, HttpResponseHead head, ResponseFraming framing, bool close, bool clientIsHttp10, StickySessionModel? stickyCookie = null, DestinationState? pinned = null)
     {
         ReadOnlySpan<byte> source = head.Source.Span;
         ReadOnlySpan<HeaderEntry> headers = head.Headers;
@@ -154,7 +156,27 @@ internal static class HeadWriter
         {
             writer.Write("Connection: keep-alive\r\n"u8);
         }
+        if (stickyCookie != null && pinned != null)
+        {
+            WriteSetCookie(ref writer, stickyCookie, pinned);
+        }
         writer.Write("\r\n"u8);
+    }
+
+    /// <summary>
+    /// The affinity cookie as its own Set-Cookie field (RFC 6265 §3: never folded into another),
+    /// added beside whatever cookies the origin set.
+    /// </summary>
+    private static void WriteSetCookie(ref SpanWriter writer, StickySessionModel sticky, DestinationState destination)
+    {
+        int length = sticky.SetCookieLength;
+        Span<byte> value = length <= 512 ? stackalloc byte[512] : new byte[length];
+        if (sticky.TryWriteSetCookie(destination, value, out int written))
+        {
+            writer.Write("Set-Cookie: "u8);
+            writer.Write(value.Slice(0, written));
+            writer.Write("\r\n"u8);
+        }
     }
 
     /// <summary>

@@ -206,7 +206,7 @@ internal sealed partial class Http1ServerConnection
         _metrics.OnResponse(response.StatusCode);
 
         var headWriter = new SpanWriter(_output);
-        HeadWriter.WriteResponseHead(ref headWriter, response, framing, close, clientIsHttp10);
+        HeadWriter.WriteResponseHead(ref headWriter, response, framing, close, clientIsHttp10, _stickyCookie, upstream.Pool.Destination);
         headWriter.Commit();
 
         ReadOnlySequence<byte> buffer = _upstreamBuffer.Slice(response.HeadLength);

@@ -1,6 +1,8 @@
 using System.Buffers;
+using System.Diagnostics.CodeAnalysis;
 using System.IO.Pipelines;
 using System.Runtime.CompilerServices;
+using Engine.Core.LoadBalancing;
 using Engine.Http.Http1;
 
 namespace Engine.Http.Proxy;
@@ -25,16 +27,9 @@ internal sealed partial class Http1ServerConnection
         }
 
         // :: Step 2: route, then pick a destination of the service.
-        ServiceModel? service = _entrypoint.Routes.Match(head.Authority, head.Path);
-        if (service == null)
+        if (!TryRouteAndPick(head, out UpstreamPool? pool, out int status))
         {
-            return await AnswerAsync(404, keepAlive && !head.HasBody);
-        }
-        UpstreamPool? pool = service.PickDestination();
-        if (pool == null)
-        {
-            _metrics.OnUpstreamError(UpstreamErrorKind.NoDestination);
-            return await AnswerAsync(503, keepAlive && !head.HasBody);
+            return await AnswerAsync(status, keepAlive && !head.HasBody);
         }
 
         pool.Destination.OnRequestStarted();
@@ -45,7 +40,37 @@ internal sealed partial class Http1ServerConnection
         finally
         {
             pool.Destination.OnRequestCompleted();
+            _stickyCookie = null;
         }
+    }
+
+    /// <summary>
+    /// Matches the compiled route table and asks the router's service for a healthy destination;
+    /// on failure, the status to answer with (404 no router, 503 no healthy destination). A pick
+    /// that must pin the client (sticky sessions) leaves the cookie to write in the response.
+    /// </summary>
+    private bool TryRouteAndPick(HttpRequestHead head, [NotNullWhen(true)] out UpstreamPool? pool, out int status)
+    {
+        var input = new RequestRouteInput(head, _clientIp);
+        if (!_entrypoint.Routes.TryMatch(input, out RouteModel route))
+        {
+            pool = null;
+            status = 404;
+            return false;
+        }
+
+        if (!route.Service.Table.TryPick(input, out DestinationState? destination, out StickySessionModel? sticky))
+        {
+            _metrics.OnUpstreamError(UpstreamErrorKind.NoDestination);
+            pool = null;
+            status = 503;
+            return false;
+        }
+
+        pool = ((UpstreamDestination)destination).Pool;
+        _stickyCookie = sticky;
+        status = 0;
+        return true;
     }
 
     /// <summary>

@@ -3,6 +3,7 @@ using System.IO.Pipelines;
 using System.Net;
 using System.Runtime.CompilerServices;
 using Engine.Core.Configuration;
+using Engine.Core.LoadBalancing;
 using Engine.Core.Transport;
 using Engine.Http.Http1;
 
@@ -44,6 +45,9 @@ internal sealed partial class Http1ServerConnection
     private readonly DownstreamTimeoutsConfig _timeouts;
     private readonly ProxyMetrics _metrics;
     private ClientAddressBuffer _clientAddress;
+    private readonly IPAddress? _clientIp;
+    // The service's affinity when the response must pin the destination it went to; set per exchange.
+    private StickySessionModel? _stickyCookie;
     private int _clientAddressLength;
 
     // The downstream read in progress: the request head lives in it (offsets into _head.Source)
@@ -72,6 +76,7 @@ internal sealed partial class Http1ServerConnection
         _timeouts = entrypoint.Config.Timeouts;
         _parserLimits = entrypoint.ParserLimits;
         _metrics = entrypoint.Metrics;
+        _clientIp = (connection.RemoteEndPoint as IPEndPoint)?.Address;
         if (connection.RemoteEndPoint is IPEndPoint remote &&
             remote.Address.TryFormat(_clientAddress, out int written))
         {

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Net;
 using System.Text;
 using Engine.Core.Configuration;
+using Engine.Core.Routing;
 using Engine.Core.Timing;
 using Engine.Core.Transport;
 using Engine.Http.Http1;
@@ -22,8 +23,8 @@ public sealed class HttpEntrypoint : IHeartbeatHandler
     private int _pooledRequestHeads;
     private SocketConnectionListener? _listener;
     private Task _acceptLoop = Task.CompletedTask;
-    private ProxySnapshot? _snapshot;
-    private HostPathRouteTable _routes;
+    // One reference, so a reader never pairs one snapshot with another's table.
+    private SnapshotRoutes _routes;
 
     public HttpEntrypoint(EntrypointConfig config, ProxyRuntime runtime, Heartbeat heartbeat, ILogger logger, SocketTransportOptions? transport = null)
     {
@@ -46,8 +47,8 @@ public sealed class HttpEntrypoint : IHeartbeatHandler
             MaxHeaderCount = Math.Max(config.Limits.MaxRequestHeaderCount, 256),
         };
         SchemeBytes = "http"u8.ToArray();
-        _routes = runtime.Current.RoutesFor(config.Name);
-        _snapshot = runtime.Current;
+        ProxySnapshot initial = runtime.Current;
+        _routes = new SnapshotRoutes(initial, initial.RoutesFor(config.Name));
     }
 
     public EntrypointConfig Config { get; }
@@ -72,17 +73,18 @@ public sealed class HttpEntrypoint : IHeartbeatHandler
     internal byte[] PortBytes { get; private set; } = [];
 
     /// <summary>The route table of the current snapshot, re-resolved only when the snapshot changes.</summary>
-    internal HostPathRouteTable Routes
+    internal RouteTable<RouteModel> Routes
     {
         get
         {
             ProxySnapshot current = _runtime.Current;
-            if (!ReferenceEquals(current, _snapshot))
+            SnapshotRoutes routes = Volatile.Read(ref _routes);
+            if (!ReferenceEquals(current, routes.Snapshot))
             {
-                _routes = current.RoutesFor(Config.Name);
-                _snapshot = current;
+                routes = new SnapshotRoutes(current, current.RoutesFor(Config.Name));
+                Volatile.Write(ref _routes, routes);
             }
-            return _routes;
+            return routes.Table;
         }
     }
 
@@ -190,3 +192,5 @@ public sealed class HttpEntrypoint : IHeartbeatHandler
         Heartbeat.Unregister(this);
     }
 }
+
+internal sealed record SnapshotRoutes(ProxySnapshot Snapshot, RouteTable<RouteModel> Table);

@@ -2,6 +2,7 @@ using System.Collections.Frozen;
 using System.Net;
 using Engine.Core.Configuration;
 using Engine.Core.LoadBalancing;
+using Engine.Core.Routing;
 using Engine.Core.Timing;
 using Engine.Core.Transport;
 
@@ -9,177 +10,180 @@ namespace Engine.Http.Proxy;
 
 /// <summary>
 /// The compiled, immutable form of a <see cref="GatewayConfig"/> that the data path reads: a
-/// route table per entrypoint and the services with their destination pools. A request reads
-/// the current snapshot once and finishes on it.
+/// compiled route table per entrypoint, and the services with their balancing tables and
+/// destination pools. A request reads the current snapshot once and finishes on it.
 /// </summary>
+/// <remarks>
+/// Pools outlive snapshots: a rebuild reuses the pool (and so the live connections, health flag
+/// and in-flight counters) of every destination whose service, address, weight and pool settings
+/// did not change; <see cref="Retire"/> closes only what the next snapshot dropped.
+/// </remarks>
 public sealed class ProxySnapshot : IDisposable
 {
-    private readonly FrozenDictionary<string, HostPathRouteTable> _routesByEntrypoint;
-    private readonly HostPathRouteTable _empty = new([]);
+    private static readonly RouteTable<RouteModel> s_noRoutes = RouteTable.Compile<RouteModel>([]);
+
+    private readonly FrozenDictionary<string, RouteTable<RouteModel>> _routesByEntrypoint;
     private readonly Heartbeat _heartbeat;
     private readonly ServiceModel[] _services;
+    private readonly FrozenDictionary<PoolKey, UpstreamPool> _pools;
 
-    private ProxySnapshot(GatewayConfig config, FrozenDictionary<string, HostPathRouteTable> routes, ServiceModel[] services, Heartbeat heartbeat)
+    private ProxySnapshot(GatewayConfig config, FrozenDictionary<string, RouteTable<RouteModel>> routes, ServiceModel[] services, FrozenDictionary<PoolKey, UpstreamPool> pools, Heartbeat heartbeat)
     {
         Config = config;
         _routesByEntrypoint = routes;
         _services = services;
+        _pools = pools;
         _heartbeat = heartbeat;
-        foreach (ServiceModel service in services)
-        {
-            foreach (UpstreamPool pool in service.Pools)
-            {
-                heartbeat.Register(pool);
-            }
-        }
     }
 
     public GatewayConfig Config { get; }
 
-    /// <summary>Destinations by service, for health views and tests.</summary>
+    /// <summary>Destinations by service (a load-balancer service's own servers), for health views and tests.</summary>
     public IReadOnlyDictionary<string, IReadOnlyList<DestinationState>> Destinations =>
         _services.ToDictionary(s => s.Name, s => (IReadOnlyList<DestinationState>)[.. s.Pools.ToArray().Select(p => p.Destination)]);
 
-    internal HostPathRouteTable RoutesFor(string entrypoint) =>
-        _routesByEntrypoint.TryGetValue(entrypoint, out HostPathRouteTable? table) ? table : _empty;
+    /// <summary>Router names of an entrypoint in evaluation order (highest priority first).</summary>
+    public IReadOnlyList<string> RouterOrder(string entrypoint) => RoutesFor(entrypoint).Order;
 
-    /// <summary>Validates <paramref name="config"/> and compiles it; every problem is reported at once.</summary>
-    public static ProxySnapshot Build(GatewayConfig config, SocketConnectionFactory connector, Heartbeat heartbeat)
+    /// <summary>A text dump of an entrypoint's compiled route table, for the admin API.</summary>
+    public string DescribeRoutes(string entrypoint) => RoutesFor(entrypoint).Describe();
+
+    internal RouteTable<RouteModel> RoutesFor(string entrypoint) =>
+        _routesByEntrypoint.TryGetValue(entrypoint, out RouteTable<RouteModel>? table) ? table : s_noRoutes;
+
+    /// <summary>
+    /// Validates <paramref name="config"/> and compiles it; every problem is reported at once in a
+    /// <see cref="GatewayConfigException"/>. Pools of <paramref name="previous"/> whose destination
+    /// is unchanged are carried over rather than reopened.
+    /// </summary>
+    public static ProxySnapshot Build(GatewayConfig config, SocketConnectionFactory connector, Heartbeat heartbeat, ProxySnapshot? previous = null)
     {
-        var errors = new List<string>();
-        var entrypointNames = new HashSet<string>(StringComparer.Ordinal);
-        var addresses = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (EntrypointConfig entrypoint in config.Entrypoints)
-        {
-            if (!entrypointNames.Add(entrypoint.Name))
-            {
-                errors.Add($"entrypoints.{entrypoint.Name}: defined twice.");
-            }
-            if (!EndpointParser.TryParseListenAddress(entrypoint.Address, out EndPoint? endPoint, out string? error))
-            {
-                errors.Add($"entrypoints.{entrypoint.Name}.address: {error}");
-            }
-            else if (endPoint is IPEndPoint { Port: > 0 } && !addresses.TryAdd(endPoint.ToString()!, entrypoint.Name))
-            {
-                errors.Add($"entrypoints.{entrypoint.Name}.address: {entrypoint.Address} is already used by entrypoint '{addresses[endPoint.ToString()!]}'.");
-            }
-        }
+        GatewayConfigValidator.ThrowIfInvalid(config);
 
-        var services = new Dictionary<string, ServiceModel>(StringComparer.Ordinal);
-        foreach (ServiceConfig service in config.Services)
+        // :: Step 1: pools, one per (service, destination), reused from the previous snapshot when unchanged.
+        var pools = new Dictionary<PoolKey, UpstreamPool>();
+        var created = new List<UpstreamPool>();
+        var leafTables = new Dictionary<string, ServiceModel>(StringComparer.Ordinal);
+        try
         {
-            if (services.ContainsKey(service.Name))
+            foreach (ServiceConfig service in config.Services)
             {
-                errors.Add($"services.{service.Name}: defined twice.");
-                continue;
-            }
-            if (service.Destinations.Count == 0)
-            {
-                errors.Add($"services.{service.Name}: has no destinations.");
-                continue;
-            }
-            var pools = new List<UpstreamPool>();
-            foreach (DestinationConfig destination in service.Destinations)
-            {
-                if (!EndpointParser.TryParseDestination(destination.Address, out EndPoint? endPoint, out string? error))
-                {
-                    errors.Add($"services.{service.Name}.destinations: {error}");
-                    continue;
-                }
-                if (destination.Weight <= 0)
-                {
-                    errors.Add($"services.{service.Name}.destinations: weight of '{destination.Address}' must be positive.");
-                    continue;
-                }
-                var state = new DestinationState(destination.Address, endPoint, destination.Weight);
-                pools.Add(new UpstreamPool(state, connector, service.Pool, heartbeat, maxResponseHeaders: 256));
-            }
-            services[service.Name] = new ServiceModel(service.Name, [.. pools]);
-        }
-
-        var tables = new Dictionary<string, HostPathRouteTable>(StringComparer.Ordinal);
-        var routeNames = new HashSet<string>(StringComparer.Ordinal);
-        foreach (string entrypoint in entrypointNames)
-        {
-            var routes = new List<(string?, string, ServiceModel)>();
-            foreach (RouteConfig route in config.Routes)
-            {
-                if (route.Entrypoints.Count > 0 && !route.Entrypoints.Contains(entrypoint))
+                if (service.Weighted is not null)
                 {
                     continue;
                 }
-                if (services.TryGetValue(route.Service, out ServiceModel? service))
-                {
-                    routes.Add((route.Host, route.PathPrefix, service));
-                }
-            }
-            tables[entrypoint] = new HostPathRouteTable(routes);
-        }
-        foreach (RouteConfig route in config.Routes)
-        {
-            if (!routeNames.Add(route.Name))
-            {
-                errors.Add($"routes.{route.Name}: defined twice.");
-            }
-            if (!services.ContainsKey(route.Service) && config.Services.All(s => s.Name != route.Service))
-            {
-                errors.Add($"routes.{route.Name}.service: no service named '{route.Service}'.");
-            }
-            if (!route.PathPrefix.StartsWith('/'))
-            {
-                errors.Add($"routes.{route.Name}.path_prefix: '{route.PathPrefix}' must start with '/'.");
-            }
-            foreach (string entrypoint in route.Entrypoints)
-            {
-                if (!entrypointNames.Contains(entrypoint))
-                {
-                    errors.Add($"routes.{route.Name}.entrypoints: no entrypoint named '{entrypoint}'.");
-                }
-            }
-        }
 
-        if (errors.Count > 0)
-        {
-            foreach (ServiceModel service in services.Values)
-            {
-                foreach (UpstreamPool pool in service.Pools)
+                var servicePools = new UpstreamPool[service.Destinations.Count];
+                for (int i = 0; i < servicePools.Length; i++)
                 {
-                    pool.Dispose();
-                }
-            }
-            throw new GatewayConfigException(errors);
-        }
-        return new ProxySnapshot(config, tables.ToFrozenDictionary(StringComparer.Ordinal), [.. services.Values], heartbeat);
-    }
+                    DestinationConfig destination = service.Destinations[i];
+                    var key = new PoolKey(service.Name, destination.Address, destination.Weight, service.Pool);
+                    if (previous is null || !previous._pools.TryGetValue(key, out UpstreamPool? pool))
+                    {
+                        EndPoint endPoint = EndpointParser.TryParseDestination(destination.Address, out EndPoint? parsed, out _)
+                            ? parsed : throw new InvalidOperationException("validated address did not parse");
+                        var state = new UpstreamDestination(destination.Address, endPoint, destination.Weight);
+                        pool = new UpstreamPool(state, connector, service.Pool, heartbeat, maxResponseHeaders: 256);
+                        state.Pool = pool;
+                        created.Add(pool);
+                    }
 
-    /// <summary>Closes idle upstream connections; leased ones close when their exchange ends.</summary>
-    public void Dispose()
-    {
-        foreach (ServiceModel service in _services)
-        {
-            foreach (UpstreamPool pool in service.Pools)
+                    pools[key] = pool;
+                    servicePools[i] = pool;
+                }
+
+                DestinationTable table = DestinationTable.Create(service.LoadBalancing, servicePools.Select(p => p.Destination));
+                leafTables[service.Name] = new ServiceModel(service.Name, table, servicePools);
+            }
+
+            // :: Step 2: weighted services over the others (the validator ruled out cycles).
+            var byName = config.Services.ToDictionary(s => s.Name, StringComparer.Ordinal);
+            var models = new Dictionary<string, ServiceModel>(leafTables, StringComparer.Ordinal);
+            foreach (ServiceConfig service in config.Services)
             {
-                _heartbeat.Unregister(pool);
+                Resolve(service.Name, byName, models);
+            }
+
+            // :: Step 3: one compiled route table per entrypoint, over the routers that serve it.
+            var routeModels = new Dictionary<string, RouteModel>(StringComparer.Ordinal);
+            foreach (RouterConfig router in config.Routers)
+            {
+                routeModels[router.Name] = new RouteModel(router.Name, models[router.Service]);
+            }
+
+            var tables = new Dictionary<string, RouteTable<RouteModel>>(StringComparer.Ordinal);
+            foreach (EntrypointConfig entrypoint in config.Entrypoints)
+            {
+                IEnumerable<RouteDefinition<RouteModel>> definitions = config.Routers
+                    .Where(r => r.Entrypoints.Count == 0 || r.Entrypoints.Contains(entrypoint.Name))
+                    .Select(r => new RouteDefinition<RouteModel>(r.Name, r.Rule, r.Priority, routeModels[r.Name]));
+                tables[entrypoint.Name] = RouteTable.Compile(definitions);
+            }
+
+            foreach (UpstreamPool pool in created)
+            {
+                heartbeat.Register(pool);
+            }
+
+            return new ProxySnapshot(config, tables.ToFrozenDictionary(StringComparer.Ordinal), [.. models.Values], pools.ToFrozenDictionary(), heartbeat);
+        }
+        catch (Exception ex) when (ex is RouteTableException or ArgumentException)
+        {
+            // The validator asks the same questions first, so this is a disagreement between it and
+            // the compilers; still a configuration error, never a crash.
+            foreach (UpstreamPool pool in created)
+            {
                 pool.Dispose();
             }
+
+            throw new GatewayConfigException([new ConfigProblem("", ex.Message)]);
         }
     }
-}
 
-/// <summary>A configuration that cannot run, with every problem found.</summary>
-public sealed class GatewayConfigException : Exception
-{
-    public GatewayConfigException(IReadOnlyList<string> errors)
-        : base("Invalid gateway configuration:" + Environment.NewLine + string.Join(Environment.NewLine, errors.Select(e => "  " + e)))
+    private static ServiceModel Resolve(string name, Dictionary<string, ServiceConfig> byName, Dictionary<string, ServiceModel> models)
     {
-        Errors = errors;
+        if (models.TryGetValue(name, out ServiceModel? model))
+        {
+            return model;
+        }
+
+        ServiceConfig service = byName[name];
+        var children = new List<WeightedService>();
+        foreach (WeightedServiceConfig child in service.Weighted!)
+        {
+            children.Add(new WeightedService(Resolve(child.Service, byName, models).Table, child.Weight));
+        }
+
+        model = new ServiceModel(name, new WeightedServiceTable(children), []);
+        models[name] = model;
+        return model;
     }
 
-    public GatewayConfigException() => Errors = [];
+    /// <summary>
+    /// Called on the snapshot that <paramref name="next"/> replaced: closes the idle connections of
+    /// pools the next snapshot no longer uses. Leased connections close when their exchange ends.
+    /// </summary>
+    public void Retire(ProxySnapshot next)
+    {
+        foreach (KeyValuePair<PoolKey, UpstreamPool> entry in _pools)
+        {
+            if (!next._pools.TryGetValue(entry.Key, out UpstreamPool? kept) || !ReferenceEquals(kept, entry.Value))
+            {
+                _heartbeat.Unregister(entry.Value);
+                entry.Value.Dispose();
+            }
+        }
+    }
 
-    public GatewayConfigException(string message) : base(message) => Errors = [message];
+    /// <summary>Closes every pool's idle connections; leased ones close when their exchange ends.</summary>
+    public void Dispose()
+    {
+        foreach (UpstreamPool pool in _pools.Values)
+        {
+            _heartbeat.Unregister(pool);
+            pool.Dispose();
+        }
+    }
 
-    public GatewayConfigException(string message, Exception innerException) : base(message, innerException) => Errors = [message];
-
-    public IReadOnlyList<string> Errors { get; }
+    private readonly record struct PoolKey(string Service, string Address, int Weight, UpstreamPoolConfig Pool);
 }

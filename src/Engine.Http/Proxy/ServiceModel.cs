@@ -3,37 +3,33 @@ using Engine.Core.LoadBalancing;
 namespace Engine.Http.Proxy;
 
 /// <summary>
-/// A compiled service: its destinations, each with its connection pool. Picking is round-robin
-/// over healthy destinations with one <see cref="Interlocked.Increment(ref int)"/>, no lock.
+/// A compiled service: its balancing table (a policy over destinations, or weights over other
+/// services) and, for a load-balancer service, the pools of its own destinations.
 /// </summary>
-internal sealed class ServiceModel
+internal sealed class ServiceModel(string name, ServiceTable table, UpstreamPool[] pools)
 {
-    private readonly UpstreamPool[] _pools;
-    private int _next = -1;
+    public string Name { get; } = name;
 
-    public ServiceModel(string name, UpstreamPool[] pools)
-    {
-        Name = name;
-        _pools = pools;
-    }
+    public ServiceTable Table { get; } = table;
 
-    public string Name { get; }
+    /// <summary>This service's own destinations' pools; empty for a weighted service.</summary>
+    public ReadOnlySpan<UpstreamPool> Pools => pools;
+}
 
-    public ReadOnlySpan<UpstreamPool> Pools => _pools;
+/// <summary>What a router leads to once compiled: its name (for logs and metrics) and its service.</summary>
+internal sealed class RouteModel(string name, ServiceModel service)
+{
+    public string Name { get; } = name;
 
-    /// <summary>The next healthy destination in rotation, or null when none is healthy.</summary>
-    public UpstreamPool? PickDestination()
-    {
-        UpstreamPool[] pools = _pools;
-        int start = (int)((uint)Interlocked.Increment(ref _next) % (uint)pools.Length);
-        for (int i = 0; i < pools.Length; i++)
-        {
-            UpstreamPool candidate = pools[(start + i) % pools.Length];
-            if (candidate.Destination.IsHealthy)
-            {
-                return candidate;
-            }
-        }
-        return null;
-    }
+    public ServiceModel Service { get; } = service;
+}
+
+/// <summary>
+/// A destination as the proxy knows it: the balancing state plus the keep-alive pool that
+/// reaches it, so that a pick leads to its pool with one type test and no lookup.
+/// </summary>
+internal sealed class UpstreamDestination(string name, System.Net.EndPoint endPoint, int weight)
+    : DestinationState(name, endPoint, weight)
+{
+    public UpstreamPool Pool { get; set; } = null!;
 }

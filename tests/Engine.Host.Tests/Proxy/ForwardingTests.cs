@@ -215,7 +215,7 @@ public sealed class ForwardingTests
     {
         await using var origin = ScriptedOrigin.Fixed("api");
         await using ProxyHarness proxy = await ProxyHarness.StartAsync([origin.Url],
-            routes: [new Core.Configuration.RouteConfig("api", "origin") { Host = "api.example", PathPrefix = "/v1" }]);
+            routers: [new Core.Configuration.RouterConfig("api", "Host(`api.example`) && PathPrefix(`/v1`)", "origin")]);
         await using RawConnection client = await RawConnection.OpenAsync(proxy.EndPoint);
 
         await client.SendAsync("GET /v1/x HTTP/1.1\r\nHost: API.example:8080\r\n\r\n");

@@ -25,7 +25,7 @@ internal sealed class ProxyHarness : IAsyncDisposable
         IEnumerable<string> origins,
         Func<EntrypointConfig, EntrypointConfig>? entrypoint = null,
         Func<UpstreamPoolConfig, UpstreamPoolConfig>? pool = null,
-        IReadOnlyList<RouteConfig>? routes = null,
+        IReadOnlyList<RouterConfig>? routers = null,
         IReadOnlyList<ServiceConfig>? services = null,
         TimeSpan? drainTimeout = null)
     {
@@ -33,7 +33,7 @@ internal sealed class ProxyHarness : IAsyncDisposable
         {
             Entrypoints = [(entrypoint ?? (e => e))(new EntrypointConfig("web", "127.0.0.1:0"))],
             Services = services ?? [new ServiceConfig("origin", [.. origins.Select(o => new DestinationConfig(o))]) { Pool = (pool ?? (p => p))(UpstreamPoolConfig.Default) }],
-            Routes = routes ?? [new RouteConfig("all", "origin")],
+            Routers = routers ?? [RouterConfig.CatchAll("all", "origin")],
             DrainTimeout = drainTimeout ?? TimeSpan.FromSeconds(5),
         };
         var gateway = new Gateway(config);

@@ -2,7 +2,7 @@ using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 using System.Net;
 
-namespace Engine.Http.Proxy;
+namespace Engine.Core.Configuration;
 
 /// <summary>Parses the address forms config uses for listeners and destinations.</summary>
 public static class EndpointParser

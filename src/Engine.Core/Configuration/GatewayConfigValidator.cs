@@ -1,0 +1,358 @@
+using System.Net;
+using Engine.Core.LoadBalancing;
+using Engine.Core.Routing;
+
+namespace Engine.Core.Configuration;
+
+/// <summary>
+/// Checks a <see cref="GatewayConfig"/> as a whole: names, addresses, references between routers,
+/// services and entrypoints, rules, balancing settings and limits. Every problem is collected,
+/// keyed by the path the TOML file uses for it (docs/configuration.md), so a file loader can point
+/// at the line. Runs on the config path only.
+/// </summary>
+public static class GatewayConfigValidator
+{
+    /// <summary>Protocols an entrypoint may name today.</summary>
+    public static IReadOnlyList<string> SupportedProtocols { get; } = ["http"];
+
+    public static IReadOnlyList<ConfigProblem> Validate(GatewayConfig config)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        var problems = new List<ConfigProblem>();
+        var listenAddresses = new Dictionary<string, string>(StringComparer.Ordinal);
+        HashSet<string> entrypoints = ValidateEntrypoints(config, problems, listenAddresses);
+        ValidateAdmin(config.Admin, problems, listenAddresses);
+        ValidateAccessLog(config.AccessLog, problems);
+        HashSet<string> services = ValidateServices(config, problems);
+        ValidateRouters(config, entrypoints, services, problems);
+        if (config.DrainTimeout < TimeSpan.Zero)
+        {
+            problems.Add(new("drain_timeout", "must not be negative."));
+        }
+
+        return problems;
+    }
+
+    /// <summary>Throws <see cref="GatewayConfigException"/> when <see cref="Validate"/> finds anything.</summary>
+    public static void ThrowIfInvalid(GatewayConfig config)
+    {
+        IReadOnlyList<ConfigProblem> problems = Validate(config);
+        if (problems.Count > 0)
+        {
+            throw new GatewayConfigException(problems);
+        }
+    }
+
+    private static HashSet<string> ValidateEntrypoints(GatewayConfig config, List<ConfigProblem> problems, Dictionary<string, string> addresses)
+    {
+        var names = new HashSet<string>(StringComparer.Ordinal);
+        foreach (EntrypointConfig entrypoint in config.Entrypoints)
+        {
+            string key = $"entrypoints.{entrypoint.Name}";
+            if (!names.Add(entrypoint.Name))
+            {
+                problems.Add(new(key, "defined twice."));
+            }
+
+            if (!SupportedProtocols.Contains(entrypoint.Protocol, StringComparer.OrdinalIgnoreCase))
+            {
+                problems.Add(new($"{key}.protocol", $"'{entrypoint.Protocol}' is not supported; supported: {string.Join(", ", SupportedProtocols)}{NameSuggestions.Ending(entrypoint.Protocol, SupportedProtocols)}"));
+            }
+
+            CheckListenAddress(entrypoint.Address, $"{key}.address", $"entrypoint '{entrypoint.Name}'", problems, addresses);
+            HttpLimitsConfig limits = entrypoint.Limits;
+            Positive(limits.MaxRequestLineSize, $"{key}.limits.max_request_line_size", problems);
+            Positive(limits.MaxRequestHeadSize, $"{key}.limits.max_request_head_size", problems);
+            Positive(limits.MaxRequestHeaderCount, $"{key}.limits.max_request_header_count", problems);
+            Positive(limits.MaxResponseHeadSize, $"{key}.limits.max_response_head_size", problems);
+            if (limits.MaxRequestBodySize is < 0)
+            {
+                problems.Add(new($"{key}.limits.max_request_body_size", "must not be negative."));
+            }
+
+            DownstreamTimeoutsConfig timeouts = entrypoint.Timeouts;
+            Positive(timeouts.RequestHeaderTimeout, $"{key}.timeouts.request_header", problems);
+            Positive(timeouts.KeepAliveTimeout, $"{key}.timeouts.keep_alive", problems);
+            Positive(timeouts.BodyIdleTimeout, $"{key}.timeouts.body_idle", problems);
+        }
+
+        return names;
+    }
+
+    private static void CheckListenAddress(string address, string key, string owner, List<ConfigProblem> problems, Dictionary<string, string> addresses)
+    {
+        if (!EndpointParser.TryParseListenAddress(address, out EndPoint? endPoint, out string? error))
+        {
+            problems.Add(new(key, error));
+        }
+        else if (endPoint is IPEndPoint { Port: > 0 } && !addresses.TryAdd(endPoint.ToString()!, owner))
+        {
+            problems.Add(new(key, $"{address} is already used by {addresses[endPoint.ToString()!]}."));
+        }
+    }
+
+    private static void ValidateAdmin(AdminConfig? admin, List<ConfigProblem> problems, Dictionary<string, string> addresses)
+    {
+        if (admin is null)
+        {
+            return;
+        }
+
+        CheckListenAddress(admin.Address, "admin.address", "the admin API", problems, addresses);
+        if (EndpointParser.TryParseListenAddress(admin.Address, out EndPoint? endPoint, out _) &&
+            endPoint is IPEndPoint ip && !IPAddress.IsLoopback(ip.Address) && string.IsNullOrEmpty(admin.Token))
+        {
+            problems.Add(new("admin.token", $"is required when the admin API listens beyond loopback ({admin.Address})."));
+        }
+    }
+
+    private static void ValidateAccessLog(AccessLogConfig? log, List<ConfigProblem> problems)
+    {
+        if (log is null)
+        {
+            return;
+        }
+
+        string[] formats = ["json", "common"];
+        if (!formats.Contains(log.Format, StringComparer.OrdinalIgnoreCase))
+        {
+            problems.Add(new("access_log.format", $"'{log.Format}' is not a format; expected json or common{NameSuggestions.Ending(log.Format, formats)}"));
+        }
+
+        if (string.IsNullOrWhiteSpace(log.Path))
+        {
+            problems.Add(new("access_log.path", "must name a file or be \"stdout\"."));
+        }
+
+        Positive(log.BufferSize, "access_log.buffer_size", problems);
+    }
+
+    private static HashSet<string> ValidateServices(GatewayConfig config, List<ConfigProblem> problems)
+    {
+        var names = new HashSet<string>(StringComparer.Ordinal);
+        foreach (ServiceConfig service in config.Services)
+        {
+            if (!names.Add(service.Name))
+            {
+                problems.Add(new($"services.{service.Name}", "defined twice."));
+            }
+        }
+
+        foreach (ServiceConfig service in config.Services)
+        {
+            string key = $"services.{service.Name}";
+            if (service.Weighted is { } children)
+            {
+                if (service.Destinations.Count > 0)
+                {
+                    problems.Add(new(key, "has both load_balancer servers and weighted services; a service is one or the other."));
+                }
+
+                ValidateWeighted(service, children, names, problems);
+            }
+            else
+            {
+                ValidateLoadBalancer(service, problems);
+            }
+        }
+
+        FindWeightedCycles(config, problems);
+        return names;
+    }
+
+    private static void ValidateLoadBalancer(ServiceConfig service, List<ConfigProblem> problems)
+    {
+        string key = $"services.{service.Name}.load_balancer";
+        if (service.Destinations.Count == 0)
+        {
+            problems.Add(new($"{key}.servers", "a load-balancer service needs at least one server."));
+            return;
+        }
+
+        var states = new List<DestinationState>();
+        var seen = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        for (int i = 0; i < service.Destinations.Count; i++)
+        {
+            DestinationConfig destination = service.Destinations[i];
+            string serverKey = $"{key}.servers[{i}]";
+            if (!EndpointParser.TryParseDestination(destination.Address, out EndPoint? endPoint, out string? error))
+            {
+                problems.Add(new($"{serverKey}.url", error));
+                continue;
+            }
+
+            if (!seen.Add(destination.Address))
+            {
+                problems.Add(new($"{serverKey}.url", $"'{destination.Address}' is listed twice in this service."));
+                continue;
+            }
+
+            if (destination.Weight <= 0)
+            {
+                problems.Add(new($"{serverKey}.weight", $"must be positive, not {destination.Weight}."));
+                continue;
+            }
+
+            states.Add(new DestinationState(destination.Address, endPoint, destination.Weight));
+        }
+
+        // The policy itself is the judge of its settings (unknown name, Maglev size, hash key,
+        // cookie name): building a throwaway table asks it exactly what the real build will.
+        if (!LoadBalancingPolicies.TryGet(service.LoadBalancing.Policy, out _))
+        {
+            problems.Add(new($"{key}.strategy", $"unknown strategy '{service.LoadBalancing.Policy}'; known: {string.Join(", ", LoadBalancingPolicies.BuiltIn.Names.Order(StringComparer.Ordinal))}{NameSuggestions.Ending(service.LoadBalancing.Policy, LoadBalancingPolicies.BuiltIn.Names)}"));
+        }
+        else if (states.Count == service.Destinations.Count)
+        {
+            try
+            {
+                DestinationTable.Create(service.LoadBalancing, states);
+            }
+            catch (ArgumentException ex)
+            {
+                problems.Add(new(key, ex.Message.Split(" (Parameter")[0]));
+            }
+        }
+
+        UpstreamPoolConfig pool = service.Pool;
+        if (pool.MaxConnections < 0)
+        {
+            problems.Add(new($"{key}.pool.max_connections", "must not be negative (0 means no limit)."));
+        }
+
+        if (pool.MaxIdleConnections < 0)
+        {
+            problems.Add(new($"{key}.pool.max_idle_connections", "must not be negative."));
+        }
+
+        Positive(pool.IdleTimeout, $"{key}.pool.idle_timeout", problems);
+        Positive(pool.ConnectTimeout, $"{key}.pool.connect_timeout", problems);
+        Positive(pool.ResponseHeaderTimeout, $"{key}.pool.response_header_timeout", problems);
+    }
+
+    private static void ValidateWeighted(ServiceConfig service, IReadOnlyList<WeightedServiceConfig> children, HashSet<string> services, List<ConfigProblem> problems)
+    {
+        string key = $"services.{service.Name}.weighted.services";
+        if (children.Count == 0)
+        {
+            problems.Add(new(key, "a weighted service needs at least one service."));
+            return;
+        }
+
+        bool anyServing = false;
+        for (int i = 0; i < children.Count; i++)
+        {
+            WeightedServiceConfig child = children[i];
+            if (!services.Contains(child.Service))
+            {
+                problems.Add(new($"{key}[{i}].name", $"no service named '{child.Service}'{NameSuggestions.Ending(child.Service, services)}"));
+            }
+
+            if (child.Weight < 0)
+            {
+                problems.Add(new($"{key}[{i}].weight", $"must not be negative, not {child.Weight}."));
+            }
+
+            anyServing |= child.Weight > 0;
+        }
+
+        if (!anyServing)
+        {
+            problems.Add(new(key, "every weight is 0: the service could never answer."));
+        }
+    }
+
+    private static void FindWeightedCycles(GatewayConfig config, List<ConfigProblem> problems)
+    {
+        var byName = new Dictionary<string, ServiceConfig>(StringComparer.Ordinal);
+        foreach (ServiceConfig service in config.Services)
+        {
+            byName.TryAdd(service.Name, service);
+        }
+
+        // 0 unvisited, 1 on the current path, 2 done: a child seen on the path closes a cycle.
+        var marks = new Dictionary<string, int>(StringComparer.Ordinal);
+        var path = new List<string>();
+        foreach (ServiceConfig service in config.Services)
+        {
+            Visit(service.Name);
+        }
+
+        void Visit(string name)
+        {
+            if (marks.GetValueOrDefault(name) == 2 || !byName.TryGetValue(name, out ServiceConfig? service))
+            {
+                return;
+            }
+
+            if (marks.GetValueOrDefault(name) == 1)
+            {
+                int start = path.IndexOf(name);
+                problems.Add(new($"services.{name}.weighted.services", $"weighted services form a cycle: {string.Join(" -> ", path.Skip(start))} -> {name}."));
+                return;
+            }
+
+            marks[name] = 1;
+            path.Add(name);
+            foreach (WeightedServiceConfig child in service.Weighted ?? [])
+            {
+                Visit(child.Service);
+            }
+
+            path.RemoveAt(path.Count - 1);
+            marks[name] = 2;
+        }
+    }
+
+    private static void ValidateRouters(GatewayConfig config, HashSet<string> entrypoints, HashSet<string> services, List<ConfigProblem> problems)
+    {
+        var names = new HashSet<string>(StringComparer.Ordinal);
+        foreach (RouterConfig router in config.Routers)
+        {
+            string key = $"routers.{router.Name}";
+            if (!names.Add(router.Name))
+            {
+                problems.Add(new(key, "defined twice."));
+            }
+
+            try
+            {
+                RuleParser.Parse(router.Rule ?? "", RuleKind.Http);
+            }
+            catch (RuleSyntaxException ex)
+            {
+                problems.Add(new($"{key}.rule", ex.Message));
+            }
+
+            if (!services.Contains(router.Service))
+            {
+                problems.Add(new($"{key}.service", $"no service named '{router.Service}'{NameSuggestions.Ending(router.Service, services)}"));
+            }
+
+            for (int i = 0; i < router.Entrypoints.Count; i++)
+            {
+                string entrypoint = router.Entrypoints[i];
+                if (!entrypoints.Contains(entrypoint))
+                {
+                    problems.Add(new($"{key}.entrypoints[{i}]", $"no entrypoint named '{entrypoint}'{NameSuggestions.Ending(entrypoint, entrypoints)}"));
+                }
+            }
+        }
+    }
+
+    private static void Positive(int value, string key, List<ConfigProblem> problems)
+    {
+        if (value <= 0)
+        {
+            problems.Add(new(key, $"must be positive, not {value}."));
+        }
+    }
+
+    private static void Positive(TimeSpan value, string key, List<ConfigProblem> problems)
+    {
+        if (value <= TimeSpan.Zero && value != Timeout.InfiniteTimeSpan)
+        {
+            problems.Add(new(key, $"must be positive, not {value}."));
+        }
+    }
+}
