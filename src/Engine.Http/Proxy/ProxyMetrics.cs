@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Engine.Http.Http1;
 
 namespace Engine.Http.Proxy;
@@ -17,6 +18,27 @@ public sealed class ProxyMetrics
     private long _connectionsOpen;
     private long _retries;
     private long _clientAborts;
+    private readonly ConcurrentDictionary<string, RequestMetrics> _entrypoints = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<(string Router, string Service), RequestMetrics> _routers = new();
+    private readonly ConcurrentDictionary<string, RequestMetrics> _services = new(StringComparer.Ordinal);
+
+    /// <summary>Counters of one entrypoint (label: entrypoint). Looked up on the config path, then held.</summary>
+    public RequestMetrics ForEntrypoint(string entrypoint) =>
+        _entrypoints.GetOrAdd(entrypoint, static name => new RequestMetrics([name]));
+
+    /// <summary>Counters of one router (labels: router, service).</summary>
+    public RequestMetrics ForRouter(string router, string service) =>
+        _routers.GetOrAdd((router, service), static key => new RequestMetrics([key.Router, key.Service]));
+
+    /// <summary>Counters of one service (label: service).</summary>
+    public RequestMetrics ForService(string service) =>
+        _services.GetOrAdd(service, static name => new RequestMetrics([name]));
+
+    public IEnumerable<RequestMetrics> Entrypoints => _entrypoints.Values;
+
+    public IEnumerable<RequestMetrics> Routers => _routers.Values;
+
+    public IEnumerable<RequestMetrics> Services => _services.Values;
 
     public long Requests => Volatile.Read(ref _requests);
 
