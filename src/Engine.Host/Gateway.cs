@@ -11,40 +11,69 @@ namespace Engine.Host;
 
 /// <summary>
 /// The engine as one object: compiles a <see cref="GatewayConfig"/>, opens its entrypoints,
-/// reports health, and stops with a graceful drain. The CLI is a thin shell around it, and an
-/// embedding program uses it directly.
+/// swaps in new configs without losing a request, reports health, and stops with a graceful
+/// drain. The CLI is a thin shell around it, and an embedding program uses it directly.
 /// </summary>
-public sealed class Gateway : IAsyncDisposable
+public sealed partial class Gateway : IAsyncDisposable
 {
     private readonly ILoggerFactory _loggerFactory;
+    private readonly ILogger _log;
     private readonly SocketTransportOptions _transport;
+    private readonly SocketConnectionFactory _connector;
     private readonly Heartbeat _heartbeat;
+    private readonly ProxyMetrics _metrics = new();
     private readonly List<HttpEntrypoint> _entrypoints = [];
+    private readonly List<Task> _retiring = [];
+    private readonly SemaphoreSlim _reloadLock = new(1, 1);
     private readonly Stopwatch _uptime = new();
     private ProxyRuntime? _runtime;
+    private volatile GatewayConfig _config;
     private volatile GatewayState _state = GatewayState.Created;
+    private long _version;
+    private volatile ReloadResult? _lastReload;
 
     public Gateway(GatewayConfig config, ILoggerFactory? loggerFactory = null, SocketTransportOptions? transport = null, Heartbeat? heartbeat = null)
     {
-        Config = config;
+        ArgumentNullException.ThrowIfNull(config);
+        _config = config;
         _loggerFactory = loggerFactory ?? NullLoggerFactory.Instance;
+        _log = _loggerFactory.CreateLogger("Engine.Gateway");
         _transport = transport ?? SocketTransportOptions.Default;
+        _connector = new SocketConnectionFactory(_transport);
         _heartbeat = heartbeat ?? Heartbeat.Shared;
     }
 
-    public GatewayConfig Config { get; }
+    /// <summary>The running config (the last one applied).</summary>
+    public GatewayConfig Config => _config;
 
     public GatewayState State => _state;
 
-    public IReadOnlyList<HttpEntrypoint> Entrypoints => _entrypoints;
+    /// <summary>The entrypoints listening now.</summary>
+    public IReadOnlyList<HttpEntrypoint> Entrypoints
+    {
+        get
+        {
+            lock (_entrypoints)
+            {
+                return [.. _entrypoints];
+            }
+        }
+    }
 
-    public ProxyMetrics Metrics => _runtime?.Metrics ?? throw new InvalidOperationException("The gateway has not started.");
+    /// <summary>Counters of the data path; they outlive reloads.</summary>
+    public ProxyMetrics Metrics => _metrics;
 
     public ProxySnapshot Snapshot => _runtime?.Current ?? throw new InvalidOperationException("The gateway has not started.");
 
+    /// <summary>1 for the config started with, +1 per applied reload.</summary>
+    public long SnapshotVersion => Interlocked.Read(ref _version);
+
+    /// <summary>The outcome of the last reload attempt; null before the first.</summary>
+    public ReloadResult? LastReload => _lastReload;
+
     /// <summary>The bound address of an entrypoint (useful when config asked for port 0).</summary>
     public IPEndPoint EndPointOf(string entrypoint) =>
-        _entrypoints.First(e => e.Config.Name == entrypoint).BoundEndPoint ?? throw new InvalidOperationException($"Entrypoint {entrypoint} is not listening.");
+        Entrypoints.First(e => e.Config.Name == entrypoint).BoundEndPoint ?? throw new InvalidOperationException($"Entrypoint {entrypoint} is not listening.");
 
     /// <summary>
     /// Validates and compiles the config, then binds every entrypoint. Throws
@@ -58,33 +87,53 @@ public sealed class Gateway : IAsyncDisposable
             throw new InvalidOperationException("A gateway starts once.");
         }
         _state = GatewayState.Starting;
-        var connector = new SocketConnectionFactory(_transport);
-        ProxySnapshot snapshot = ProxySnapshot.Build(Config, connector, _heartbeat);
-        _runtime = new ProxyRuntime(snapshot);
-        ILogger logger = _loggerFactory.CreateLogger("Engine.Http");
+        ProxySnapshot snapshot;
         try
         {
-            foreach (EntrypointConfig entrypoint in Config.Entrypoints)
+            snapshot = ProxySnapshot.Build(_config, _connector, _heartbeat, _metrics);
+        }
+        catch
+        {
+            _state = GatewayState.Stopped;
+            throw;
+        }
+        _runtime = new ProxyRuntime(snapshot, _metrics);
+        try
+        {
+            foreach (EntrypointConfig entrypoint in _config.Entrypoints)
             {
-                var http = new HttpEntrypoint(entrypoint, _runtime, _heartbeat, logger, _transport);
-                http.Start();
-                _entrypoints.Add(http);
+                StartEntrypoint(entrypoint);
             }
         }
         catch
         {
-            foreach (HttpEntrypoint started in _entrypoints)
+            foreach (HttpEntrypoint started in Entrypoints)
             {
                 started.StopAsync(TimeSpan.Zero).GetAwaiter().GetResult();
             }
-            _entrypoints.Clear();
+            lock (_entrypoints)
+            {
+                _entrypoints.Clear();
+            }
             snapshot.Dispose();
             _state = GatewayState.Stopped;
             throw;
         }
+        Interlocked.Exchange(ref _version, 1);
         _uptime.Start();
         _state = GatewayState.Running;
         return Task.CompletedTask;
+    }
+
+    private HttpEntrypoint StartEntrypoint(EntrypointConfig config)
+    {
+        var http = new HttpEntrypoint(config, _runtime!, _heartbeat, _loggerFactory.CreateLogger("Engine.Http"), _transport);
+        http.Start();
+        lock (_entrypoints)
+        {
+            _entrypoints.Add(http);
+        }
+        return http;
     }
 
     /// <summary>
@@ -93,30 +142,48 @@ public sealed class Gateway : IAsyncDisposable
     /// </summary>
     public async Task StopAsync()
     {
-        if (_state is GatewayState.Stopped or GatewayState.Draining or GatewayState.Created)
+        await _reloadLock.WaitAsync().ConfigureAwait(false);
+        try
         {
+            if (_state is GatewayState.Stopped or GatewayState.Draining or GatewayState.Created)
+            {
+                _state = GatewayState.Stopped;
+                return;
+            }
+            _state = GatewayState.Draining;
+            TimeSpan drain = _config.DrainTimeout;
+            await Task.WhenAll(Entrypoints.Select(e => e.StopAsync(drain))).ConfigureAwait(false);
+            Task[] retiring;
+            lock (_retiring)
+            {
+                retiring = [.. _retiring];
+            }
+            await Task.WhenAll(retiring).ConfigureAwait(false);
+            _runtime?.Current.Dispose();
             _state = GatewayState.Stopped;
-            return;
         }
-        _state = GatewayState.Draining;
-        await Task.WhenAll(_entrypoints.Select(e => e.StopAsync(Config.DrainTimeout))).ConfigureAwait(false);
-        _runtime?.Current.Dispose();
-        _state = GatewayState.Stopped;
+        finally
+        {
+            _reloadLock.Release();
+        }
     }
 
     public GatewayHealth GetHealth()
     {
-        ProxyMetrics? metrics = _runtime?.Metrics;
         return new GatewayHealth(
             _state,
             _uptime.Elapsed,
-            [.. _entrypoints.Select(e => new EntrypointHealth(e.Config.Name, e.BoundEndPoint?.ToString() ?? e.Config.Address, e.OpenConnections))],
-            metrics?.Requests ?? 0,
-            metrics?.TotalRejections ?? 0,
-            metrics == null ? 0 : Enum.GetValues<UpstreamErrorKind>().Sum(kind => metrics.UpstreamErrors(kind)));
+            [.. Entrypoints.Select(e => new EntrypointHealth(e.Config.Name, e.BoundEndPoint?.ToString() ?? e.Config.Address, e.OpenConnections))],
+            _metrics.Requests,
+            _metrics.TotalRejections,
+            Enum.GetValues<UpstreamErrorKind>().Sum(kind => _metrics.UpstreamErrors(kind)));
     }
 
-    public async ValueTask DisposeAsync() => await StopAsync().ConfigureAwait(false);
+    public async ValueTask DisposeAsync()
+    {
+        await StopAsync().ConfigureAwait(false);
+        _reloadLock.Dispose();
+    }
 }
 
 public enum GatewayState
@@ -138,3 +205,6 @@ public sealed record GatewayHealth(
     long UpstreamErrors);
 
 public sealed record EntrypointHealth(string Name, string Address, int OpenConnections);
+
+/// <summary>The outcome of one reload: applied (with the new snapshot version) or refused with every reason.</summary>
+public sealed record ReloadResult(bool Success, long Version, DateTimeOffset At, IReadOnlyList<string> Errors, TimeSpan Duration);

@@ -16,4 +16,10 @@ internal static partial class HostLog
 
     [LoggerMessage(EventId = 103, Level = LogLevel.Information, Message = "Stopped after {Requests} requests")]
     public static partial void Stopped(ILogger logger, long requests);
+
+    [LoggerMessage(EventId = 110, Level = LogLevel.Information, Message = "Config reloaded: snapshot {Version}, {Routers} routers, {Services} services, in {Milliseconds:F1} ms.")]
+    public static partial void ReloadApplied(ILogger logger, long version, int routers, int services, double milliseconds);
+
+    [LoggerMessage(EventId = 111, Level = LogLevel.Error, Message = "Config reload refused ({Count} problems); the running config stays:\n{Errors}")]
+    public static partial void ReloadRefused(ILogger logger, int count, string errors);
 }

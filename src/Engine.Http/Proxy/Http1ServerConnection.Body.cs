@@ -45,6 +45,7 @@ internal sealed partial class Http1ServerConnection
                     try
                     {
                         done = ForwardChunks(ref reader, target, rechunk: true, ref _requestDecoder, _parserLimits, ref total, maxBody);
+                        _exchange.RequestBytes = _exchange.RequestHeadBytes + total;
                     }
                     catch (HttpParseException)
                     {
@@ -58,6 +59,7 @@ internal sealed partial class Http1ServerConnection
                 {
                     long take = Math.Min(remaining, buffer.Length);
                     WriteSequence(target, buffer.Slice(0, take));
+                    _exchange.RequestBytes += take;
                     remaining -= take;
                     done = remaining == 0;
                     _input.AdvanceTo(buffer.GetPosition(take));
@@ -208,13 +210,14 @@ internal sealed partial class Http1ServerConnection
         var headWriter = new SpanWriter(_output);
         HeadWriter.WriteResponseHead(ref headWriter, response, framing, close, clientIsHttp10, _stickyCookie, upstream.Pool.Destination);
         headWriter.Commit();
+        _exchange.Status = _exchange.UpstreamStatus = response.StatusCode;
+        _exchange.ResponseBytes += headWriter.BytesWritten;
 
         ReadOnlySequence<byte> buffer = _upstreamBuffer.Slice(response.HeadLength);
         _upstreamBuffer = default;
         response.Source = default;
         bool completed = _upstreamCompleted;
         long remaining = response.ContentLength;
-        long total = 0;
         upstream.Decoder.Reset();
         try
         {
@@ -227,6 +230,7 @@ internal sealed partial class Http1ServerConnection
                     case BodyFraming.ContentLength:
                         long take = Math.Min(remaining, buffer.Length);
                         WriteSequence(_output, buffer.Slice(0, take));
+                        _exchange.ResponseBytes += take;
                         remaining -= take;
                         consumed = buffer.GetPosition(take);
                         done = remaining == 0;
@@ -236,7 +240,7 @@ internal sealed partial class Http1ServerConnection
                         try
                         {
                             done = ForwardChunks(ref reader, _output, framing == ResponseFraming.Chunked, ref upstream.Decoder,
-                                _entrypoint.ResponseParserLimits, ref total, long.MaxValue);
+                                _entrypoint.ResponseParserLimits, ref _exchange.ResponseBodyBytes, long.MaxValue);
                         }
                         catch (HttpParseException)
                         {
@@ -247,6 +251,7 @@ internal sealed partial class Http1ServerConnection
                         break;
                     case BodyFraming.UntilClose:
                         WriteSequence(_output, buffer);
+                        _exchange.ResponseBytes += buffer.Length;
                         consumed = buffer.End;
                         done = completed;
                         break;

@@ -18,6 +18,7 @@ internal sealed partial class Http1ServerConnection
     {
         HttpRequestHead head = _head!;
         _metrics.OnRequest();
+        BeginExchange(head.HeadLength);
         bool keepAlive = head.KeepAlive;
 
         // :: Step 1: limits that the head alone decides.
@@ -59,6 +60,8 @@ internal sealed partial class Http1ServerConnection
             return false;
         }
 
+        _exchange.Route = route;
+
         if (!route.Service.Table.TryPick(input, out DestinationState? destination, out StickySessionModel? sticky))
         {
             _metrics.OnUpstreamError(UpstreamErrorKind.NoDestination);
@@ -69,6 +72,8 @@ internal sealed partial class Http1ServerConnection
 
         pool = ((UpstreamDestination)destination).Pool;
         _stickyCookie = sticky;
+        _exchange.Route = route;
+        _exchange.Destination = pool.Destination;
         status = 0;
         return true;
     }

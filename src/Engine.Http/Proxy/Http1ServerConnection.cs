@@ -48,6 +48,8 @@ internal sealed partial class Http1ServerConnection
     private readonly IPAddress? _clientIp;
     // The service's affinity when the response must pin the destination it went to; set per exchange.
     private StickySessionModel? _stickyCookie;
+    // Facts of the request in progress, for metrics and the access log (see CompleteExchange).
+    private ExchangeFacts _exchange;
     private int _clientAddressLength;
 
     // The downstream read in progress: the request head lives in it (offsets into _head.Source)
@@ -105,6 +107,7 @@ internal sealed partial class Http1ServerConnection
                     break;
                 }
                 bool keepAlive = await ProxyRequestAsync();
+                CompleteExchange();
                 ReleaseHead();
                 ReturnHead();
                 if (!keepAlive)
@@ -271,7 +274,9 @@ internal sealed partial class Http1ServerConnection
                 _headConsumed = true;
                 _metrics.OnRejected(ex.Reason);
                 _entrypoint.Log.RequestRejected(_connection.Id, ex.Reason, ex.Offset);
+                BeginExchange(requestBytes: buffer.Length);
                 await WriteErrorAsync(ex.StatusCode, close: true);
+                CompleteExchange();
                 _linger = true;
                 return false;
             }
@@ -366,7 +371,10 @@ internal sealed partial class Http1ServerConnection
     private async ValueTask WriteErrorAsync(int status, bool close)
     {
         _metrics.OnResponse(status);
-        _output.Write(ErrorResponses.Get(status, close));
+        ReadOnlySpan<byte> response = ErrorResponses.Get(status, close);
+        _exchange.Status = status;
+        _exchange.ResponseBytes += response.Length;
+        _output.Write(response);
         await _output.FlushAsync();
     }
 

@@ -28,12 +28,33 @@ public sealed class HttpEntrypoint : IHeartbeatHandler
 
     public HttpEntrypoint(EntrypointConfig config, ProxyRuntime runtime, Heartbeat heartbeat, ILogger logger, SocketTransportOptions? transport = null)
     {
-        Config = config;
         _runtime = runtime;
         Heartbeat = heartbeat;
         Metrics = runtime.Metrics;
         Log = new ProxyLog(logger);
         _transport = transport ?? SocketTransportOptions.Default;
+        SchemeBytes = "http"u8.ToArray();
+        ProxySnapshot initial = runtime.Current;
+        Apply(config);
+        _routes = new SnapshotRoutes(initial, initial.RoutesFor(config.Name));
+    }
+
+    /// <summary>
+    /// Takes a reloaded entrypoint config (same address, so the socket stays): connections
+    /// accepted from now on get the new limits and timeouts; open ones keep what they started
+    /// with. A renamed entrypoint serves its new name's routers from the next request.
+    /// </summary>
+    public void Reconfigure(EntrypointConfig config)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        Apply(config);
+        ProxySnapshot current = _runtime.Current;
+        Volatile.Write(ref _routes, new SnapshotRoutes(current, current.RoutesFor(config.Name)));
+    }
+
+    [System.Diagnostics.CodeAnalysis.MemberNotNull(nameof(Config), nameof(ParserLimits), nameof(ResponseParserLimits), nameof(RequestMetrics))]
+    private void Apply(EntrypointConfig config)
+    {
         ParserLimits = new HttpParserLimits
         {
             MaxRequestLineSize = config.Limits.MaxRequestLineSize,
@@ -46,12 +67,11 @@ public sealed class HttpEntrypoint : IHeartbeatHandler
             MaxHeadSize = config.Limits.MaxResponseHeadSize,
             MaxHeaderCount = Math.Max(config.Limits.MaxRequestHeaderCount, 256),
         };
-        SchemeBytes = "http"u8.ToArray();
-        ProxySnapshot initial = runtime.Current;
-        _routes = new SnapshotRoutes(initial, initial.RoutesFor(config.Name));
+        RequestMetrics = _runtime.Metrics.ForEntrypoint(config.Name);
+        Config = config;
     }
 
-    public EntrypointConfig Config { get; }
+    public EntrypointConfig Config { get; private set; }
 
     /// <summary>The address actually bound (port 0 in config becomes the real port).</summary>
     public IPEndPoint? BoundEndPoint => _listener?.EndPoint as IPEndPoint;
@@ -62,11 +82,13 @@ public sealed class HttpEntrypoint : IHeartbeatHandler
 
     internal ProxyMetrics Metrics { get; }
 
+    internal RequestMetrics RequestMetrics { get; private set; }
+
     internal ProxyLog Log { get; }
 
-    internal HttpParserLimits ParserLimits { get; }
+    internal HttpParserLimits ParserLimits { get; private set; }
 
-    internal HttpParserLimits ResponseParserLimits { get; }
+    internal HttpParserLimits ResponseParserLimits { get; private set; }
 
     internal byte[] SchemeBytes { get; }
 
@@ -129,6 +151,10 @@ public sealed class HttpEntrypoint : IHeartbeatHandler
     internal void ReturnRequestHead(HttpRequestHead head)
     {
         head.Reset();
+        if (head.MaxHeaders != Config.Limits.MaxRequestHeaderCount)
+        {
+            return; // sized for a limit a reload has since changed
+        }
         // Enough for every request in flight at a busy moment; beyond it, heads are left to the GC.
         if (Interlocked.Increment(ref _pooledRequestHeads) <= 4096)
         {

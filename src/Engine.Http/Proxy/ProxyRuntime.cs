@@ -4,13 +4,14 @@ namespace Engine.Http.Proxy;
 /// Holds the current <see cref="ProxySnapshot"/> behind one volatile reference: a reload is one
 /// atomic write, and a request that read the old snapshot finishes on it.
 /// </summary>
-public sealed class ProxyRuntime(ProxySnapshot initial)
+public sealed class ProxyRuntime(ProxySnapshot initial, ProxyMetrics metrics)
 {
     private volatile ProxySnapshot _current = initial;
 
     public ProxySnapshot Current => _current;
 
-    public ProxyMetrics Metrics { get; } = new();
+    /// <summary>Counters that outlive snapshots, so they stay monotonic across reloads.</summary>
+    public ProxyMetrics Metrics { get; } = metrics;
 
     /// <summary>Swaps in <paramref name="next"/> and returns the snapshot it replaced.</summary>
     public ProxySnapshot Swap(ProxySnapshot next) => Interlocked.Exchange(ref _current, next);

@@ -56,7 +56,7 @@ public sealed class ProxySnapshot : IDisposable
     /// <see cref="GatewayConfigException"/>. Pools of <paramref name="previous"/> whose destination
     /// is unchanged are carried over rather than reopened.
     /// </summary>
-    public static ProxySnapshot Build(GatewayConfig config, SocketConnectionFactory connector, Heartbeat heartbeat, ProxySnapshot? previous = null)
+    public static ProxySnapshot Build(GatewayConfig config, SocketConnectionFactory connector, Heartbeat heartbeat, ProxyMetrics metrics, ProxySnapshot? previous = null)
     {
         GatewayConfigValidator.ThrowIfInvalid(config);
 
@@ -93,7 +93,7 @@ public sealed class ProxySnapshot : IDisposable
                 }
 
                 DestinationTable table = DestinationTable.Create(service.LoadBalancing, servicePools.Select(p => p.Destination));
-                leafTables[service.Name] = new ServiceModel(service.Name, table, servicePools);
+                leafTables[service.Name] = new ServiceModel(service.Name, table, servicePools, metrics.ForService(service.Name));
             }
 
             // :: Step 2: weighted services over the others (the validator ruled out cycles).
@@ -101,14 +101,14 @@ public sealed class ProxySnapshot : IDisposable
             var models = new Dictionary<string, ServiceModel>(leafTables, StringComparer.Ordinal);
             foreach (ServiceConfig service in config.Services)
             {
-                Resolve(service.Name, byName, models);
+                Resolve(service.Name, byName, models, metrics);
             }
 
             // :: Step 3: one compiled route table per entrypoint, over the routers that serve it.
             var routeModels = new Dictionary<string, RouteModel>(StringComparer.Ordinal);
             foreach (RouterConfig router in config.Routers)
             {
-                routeModels[router.Name] = new RouteModel(router.Name, models[router.Service]);
+                routeModels[router.Name] = new RouteModel(router.Name, models[router.Service], metrics.ForRouter(router.Name, router.Service));
             }
 
             var tables = new Dictionary<string, RouteTable<RouteModel>>(StringComparer.Ordinal);
@@ -140,7 +140,7 @@ public sealed class ProxySnapshot : IDisposable
         }
     }
 
-    private static ServiceModel Resolve(string name, Dictionary<string, ServiceConfig> byName, Dictionary<string, ServiceModel> models)
+    private static ServiceModel Resolve(string name, Dictionary<string, ServiceConfig> byName, Dictionary<string, ServiceModel> models, ProxyMetrics metrics)
     {
         if (models.TryGetValue(name, out ServiceModel? model))
         {
@@ -151,10 +151,10 @@ public sealed class ProxySnapshot : IDisposable
         var children = new List<WeightedService>();
         foreach (WeightedServiceConfig child in service.Weighted!)
         {
-            children.Add(new WeightedService(Resolve(child.Service, byName, models).Table, child.Weight));
+            children.Add(new WeightedService(Resolve(child.Service, byName, models, metrics).Table, child.Weight));
         }
 
-        model = new ServiceModel(name, new WeightedServiceTable(children), []);
+        model = new ServiceModel(name, new WeightedServiceTable(children), [], metrics.ForService(name));
         models[name] = model;
         return model;
     }

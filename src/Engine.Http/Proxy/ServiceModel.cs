@@ -6,9 +6,11 @@ namespace Engine.Http.Proxy;
 /// A compiled service: its balancing table (a policy over destinations, or weights over other
 /// services) and, for a load-balancer service, the pools of its own destinations.
 /// </summary>
-internal sealed class ServiceModel(string name, ServiceTable table, UpstreamPool[] pools)
+internal sealed class ServiceModel(string name, ServiceTable table, UpstreamPool[] pools, RequestMetrics metrics)
 {
     public string Name { get; } = name;
+
+    public RequestMetrics Metrics { get; } = metrics;
 
     public ServiceTable Table { get; } = table;
 
@@ -17,9 +19,11 @@ internal sealed class ServiceModel(string name, ServiceTable table, UpstreamPool
 }
 
 /// <summary>What a router leads to once compiled: its name (for logs and metrics) and its service.</summary>
-internal sealed class RouteModel(string name, ServiceModel service)
+internal sealed class RouteModel(string name, ServiceModel service, RequestMetrics metrics)
 {
     public string Name { get; } = name;
+
+    public RequestMetrics Metrics { get; } = metrics;
 
     public ServiceModel Service { get; } = service;
 }

@@ -1,0 +1,152 @@
+using System.Diagnostics;
+using System.Net;
+using Engine.Core.Configuration;
+using Engine.Http.Proxy;
+using Microsoft.Extensions.Logging;
+
+namespace Engine.Host;
+
+public sealed partial class Gateway
+{
+    /// <summary>
+    /// Applies <paramref name="next"/> without losing a request, or refuses it whole:
+    /// <code>
+    ///   1. validate and compile off the request path (pools of unchanged destinations carried over)
+    ///   2. swap the snapshot with one atomic write; new requests route on it
+    ///   3. entrypoints: same address keeps its socket (new limits for new connections),
+    ///      a new address binds, a removed one stops accepting and drains in the background
+    ///   4. retire what the old snapshot alone used (idle upstream connections close)
+    /// </code>
+    /// In-flight requests and open keep-alive connections finish on the snapshot they started
+    /// with. An invalid config or an address that cannot be bound leaves the running config in
+    /// place; the result says why. Reloads run one at a time.
+    /// </summary>
+    public async Task<ReloadResult> ReloadAsync(GatewayConfig next, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(next);
+        await _reloadLock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        long started = Stopwatch.GetTimestamp();
+        try
+        {
+            if (_state != GatewayState.Running || _runtime is null)
+            {
+                return Refused(started, [$"the gateway is {_state.ToString().ToLowerInvariant()}, not running."]);
+            }
+
+            // :: Step 1: compile.
+            ProxySnapshot previous = _runtime.Current;
+            ProxySnapshot snapshot;
+            try
+            {
+                snapshot = await Task.Run(() => ProxySnapshot.Build(next, _connector, _heartbeat, _metrics, previous), cancellationToken).ConfigureAwait(false);
+            }
+            catch (GatewayConfigException ex)
+            {
+                return Refused(started, ex.Errors);
+            }
+
+            // :: Step 2: swap.
+            _runtime.Swap(snapshot);
+
+            // :: Step 3: entrypoints.
+            (List<(HttpEntrypoint Entrypoint, EntrypointConfig Config)> kept, List<EntrypointConfig> added, List<HttpEntrypoint> removed) = PlanEntrypoints(next);
+            var opened = new List<HttpEntrypoint>();
+            try
+            {
+                foreach (EntrypointConfig config in added)
+                {
+                    opened.Add(StartEntrypoint(config));
+                }
+            }
+            catch (Exception ex) when (ex is Microsoft.AspNetCore.Connections.AddressInUseException or System.Net.Sockets.SocketException)
+            {
+                // Back to where we were: the old snapshot again, the new listeners closed, the
+                // pools only the refused snapshot opened disposed.
+                _runtime.Swap(previous);
+                foreach (HttpEntrypoint entrypoint in opened)
+                {
+                    await entrypoint.StopAsync(TimeSpan.Zero).ConfigureAwait(false);
+                    lock (_entrypoints)
+                    {
+                        _entrypoints.Remove(entrypoint);
+                    }
+                }
+                snapshot.Retire(previous);
+                return Refused(started, [$"cannot listen: {ex.Message}"]);
+            }
+
+            foreach ((HttpEntrypoint entrypoint, EntrypointConfig config) in kept)
+            {
+                entrypoint.Reconfigure(config);
+            }
+
+            foreach (HttpEntrypoint entrypoint in removed)
+            {
+                lock (_entrypoints)
+                {
+                    _entrypoints.Remove(entrypoint);
+                }
+                Task draining = entrypoint.StopAsync(next.DrainTimeout);
+                lock (_retiring)
+                {
+                    _retiring.RemoveAll(t => t.IsCompleted);
+                    _retiring.Add(draining);
+                }
+            }
+
+            // :: Step 4: retire.
+            previous.Retire(snapshot);
+            _config = next;
+            long version = Interlocked.Increment(ref _version);
+            var result = new ReloadResult(true, version, DateTimeOffset.UtcNow, [], Stopwatch.GetElapsedTime(started));
+            _lastReload = result;
+            HostLog.ReloadApplied(_log, version, next.Routers.Count, next.Services.Count, result.Duration.TotalMilliseconds);
+            return result;
+        }
+        finally
+        {
+            _reloadLock.Release();
+        }
+    }
+
+    private ReloadResult Refused(long started, IReadOnlyList<string> errors)
+    {
+        var result = new ReloadResult(false, Interlocked.Read(ref _version), DateTimeOffset.UtcNow, errors, Stopwatch.GetElapsedTime(started));
+        _lastReload = result;
+        HostLog.ReloadRefused(_log, errors.Count, string.Join(Environment.NewLine, errors));
+        return result;
+    }
+
+    /// <summary>
+    /// Pairs running entrypoints with the next config's: the same name and address string, or
+    /// the same concrete address (a rename), keeps its socket. Port 0 never matches by address:
+    /// each such bind is a new port.
+    /// </summary>
+    private (List<(HttpEntrypoint, EntrypointConfig)> Kept, List<EntrypointConfig> Added, List<HttpEntrypoint> Removed) PlanEntrypoints(GatewayConfig next)
+    {
+        List<HttpEntrypoint> running = [.. Entrypoints];
+        var kept = new List<(HttpEntrypoint, EntrypointConfig)>();
+        var added = new List<EntrypointConfig>();
+        foreach (EntrypointConfig config in next.Entrypoints)
+        {
+            HttpEntrypoint? match = running.FirstOrDefault(e => e.Config.Name == config.Name && e.Config.Address == config.Address)
+                ?? running.FirstOrDefault(e => SameConcreteAddress(e.Config.Address, config.Address));
+            if (match is null)
+            {
+                added.Add(config);
+            }
+            else
+            {
+                running.Remove(match);
+                kept.Add((match, config));
+            }
+        }
+
+        return (kept, added, running);
+    }
+
+    private static bool SameConcreteAddress(string a, string b) =>
+        EndpointParser.TryParseListenAddress(a, out EndPoint? x, out _) &&
+        EndpointParser.TryParseListenAddress(b, out EndPoint? y, out _) &&
+        x is IPEndPoint { Port: > 0 } && x.Equals(y);
+}
