@@ -114,8 +114,8 @@ public sealed class ProxyRoutingTests
         await using var gateway = new Gateway(config);
         await gateway.StartAsync();
 
-        (int _, string web, _) = TestTools.Curl($"-s -o /dev/null -w %{{http_code}} http://{gateway.EndPointOf("web")}/");
-        (int _, string internalBody, _) = TestTools.Curl($"-s http://{gateway.EndPointOf("internal")}/");
+        (int _, string web, _) = await TestTools.CurlAsync($"-s -o /dev/null -w %{{http_code}} http://{gateway.EndPointOf("web")}/");
+        (int _, string internalBody, _) = await TestTools.CurlAsync($"-s http://{gateway.EndPointOf("internal")}/");
         Assert.Equal("404", web);
         Assert.Equal("other", internalBody);
     }
@@ -128,10 +128,10 @@ public sealed class ProxyRoutingTests
             new RouterConfig("wild", "Host(`*.example.com`)", "wild"));
         await using (proxy)
         {
-            (int exit, string body, string error) = TestTools.Curl($"-s -H \"Host: api.example.com\" {proxy.Url}/");
+            (int exit, string body, string error) = await TestTools.CurlAsync($"-s -H \"Host: api.example.com\" {proxy.Url}/");
             Assert.True(exit == 0, error);
             Assert.Equal("api", body);
-            (_, body, _) = TestTools.Curl($"-s --resolve www.example.com:{proxy.EndPoint.Port}:127.0.0.1 http://www.example.com:{proxy.EndPoint.Port}/");
+            (_, body, _) = await TestTools.CurlAsync($"-s --resolve www.example.com:{proxy.EndPoint.Port}:127.0.0.1 http://www.example.com:{proxy.EndPoint.Port}/");
             Assert.Equal("wild", body);
         }
 

@@ -62,6 +62,14 @@ public static class TestTools
     public static (int ExitCode, string StdOut, string StdErr) Curl(string arguments, int maxSeconds = 30) =>
         Run("curl", $"--silent --show-error --max-time {maxSeconds} {arguments}", TimeSpan.FromSeconds(maxSeconds + 10));
 
+    /// <summary>
+    /// <see cref="Curl"/> off the calling thread. A test continuing on a socket completion runs
+    /// on the socket engine's thread (inline completions); blocking it there on curl would
+    /// starve the very proxy curl talks to.
+    /// </summary>
+    public static Task<(int ExitCode, string StdOut, string StdErr)> CurlAsync(string arguments, int maxSeconds = 30) =>
+        Task.Run(() => Curl(arguments, maxSeconds));
+
     public static int FreePort()
     {
         using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
