@@ -51,6 +51,7 @@ public static class FuzzRunner
         var random = new Random(options.Seed);
         var mutator = new Mutator(random);
         var corpora = targets.Select(t => t.Seeds.ToList()).ToArray();
+        var tokens = targets.Select(t => t.Tokens).ToArray();
         var findings = new List<FuzzFinding>();
         var clock = Stopwatch.StartNew();
         var perInput = new Stopwatch();
@@ -67,7 +68,7 @@ public static class FuzzRunner
             int index = (int)(inputs % targets.Count);
             IFuzzTarget target = targets[index];
             List<byte[]> corpus = corpora[index];
-            byte[] input = mutator.Mutate(corpus[random.Next(corpus.Count)], corpus);
+            byte[] input = mutator.Mutate(corpus[random.Next(corpus.Count)], corpus, tokens[index]);
 
             perInput.Restart();
             watchdog.Enter(target.Name, input);
