@@ -33,16 +33,24 @@ public sealed record FuzzReport(long Inputs, TimeSpan Elapsed, IReadOnlyList<Fuz
 
 /// <summary>
 /// Runs the mutation loop: pick a corpus entry of the target, mutate it, run it, check that only
-/// <see cref="HttpParseException"/> escaped (the targets catch it) and that no invariant broke,
-/// and time it. Inputs the parser accepts whole join the corpus, so mutations go deeper than the
+/// the parser's own rejection escaped (<see cref="HttpParseException"/>, TomlException,
+/// RuleSyntaxException: the targets catch it) and that no invariant broke, and time it. Inputs the parser accepts whole join the corpus, so mutations go deeper than the
 /// seeds. Every choice comes from one seeded <see cref="Random"/>: a run is reproducible.
 /// </summary>
 public static class FuzzRunner
 {
     private const int MaxCorpus = 2000;
 
-    public static IReadOnlyList<IFuzzTarget> AllTargets() =>
+    /// <summary>Every target, in the order <c>--target all</c> runs them.</summary>
+    public static IReadOnlyList<IFuzzTarget> AllTargets() => [.. HttpTargets(), .. ConfigTargets()];
+
+    /// <summary>The HTTP/1.1 wire parsers: request head, response head, chunked body.</summary>
+    public static IReadOnlyList<IFuzzTarget> HttpTargets() =>
         [new Http1.RequestHeadTarget(), new Http1.ResponseHeadTarget(), new Http1.ChunkedBodyTarget()];
+
+    /// <summary>The configuration parsers: TOML documents and router rules.</summary>
+    public static IReadOnlyList<IFuzzTarget> ConfigTargets() =>
+        [new Toml.TomlDocumentTarget(), new Routing.RuleParserTarget()];
 
     public static FuzzReport Run(IReadOnlyList<IFuzzTarget> targets, FuzzOptions options, TextWriter? log = null)
     {
@@ -131,6 +139,8 @@ public static class FuzzRunner
     {
         Http1.RequestHeadTarget => Probe(() => Http1Parser.TryParseRequest(input, new Engine.Http.HttpRequestHead(), HttpParserLimits.Default)),
         Http1.ResponseHeadTarget => Probe(() => Http1Parser.TryParseResponse(input, new Engine.Http.HttpResponseHead(), Engine.Http.HttpMethod.Get, HttpParserLimits.Default)),
+        Toml.TomlDocumentTarget => Toml.TomlDocumentTarget.Accepts(input),
+        Routing.RuleParserTarget => Routing.RuleParserTarget.Accepts(input),
         _ => Http1.ChunkedOracle.DecodeOneShot(input, HttpParserLimits.Default).Kind == Http1.OutcomeKind.Complete,
     };
 
