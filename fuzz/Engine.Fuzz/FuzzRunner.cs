@@ -33,16 +33,24 @@ public sealed record FuzzReport(long Inputs, TimeSpan Elapsed, IReadOnlyList<Fuz
 
 /// <summary>
 /// Runs the mutation loop: pick a corpus entry of the target, mutate it, run it, check that only
-/// <see cref="HttpParseException"/> escaped (the targets catch it) and that no invariant broke,
-/// and time it. Inputs the parser accepts whole join the corpus, so mutations go deeper than the
+/// the parser's own rejection escaped (<see cref="HttpParseException"/>, TomlException,
+/// RuleSyntaxException: the targets catch it) and that no invariant broke, and time it. Inputs the parser accepts whole join the corpus, so mutations go deeper than the
 /// seeds. Every choice comes from one seeded <see cref="Random"/>: a run is reproducible.
 /// </summary>
 public static class FuzzRunner
 {
     private const int MaxCorpus = 2000;
 
-    public static IReadOnlyList<IFuzzTarget> AllTargets() =>
+    /// <summary>Every target, in the order <c>--target all</c> runs them.</summary>
+    public static IReadOnlyList<IFuzzTarget> AllTargets() => [.. HttpTargets(), .. ConfigTargets()];
+
+    /// <summary>The HTTP/1.1 wire parsers: request head, response head, chunked body.</summary>
+    public static IReadOnlyList<IFuzzTarget> HttpTargets() =>
         [new Http1.RequestHeadTarget(), new Http1.ResponseHeadTarget(), new Http1.ChunkedBodyTarget()];
+
+    /// <summary>The configuration parsers: TOML documents and router rules.</summary>
+    public static IReadOnlyList<IFuzzTarget> ConfigTargets() =>
+        [new Toml.TomlDocumentTarget(), new Routing.RuleParserTarget()];
 
     public static FuzzReport Run(IReadOnlyList<IFuzzTarget> targets, FuzzOptions options, TextWriter? log = null)
     {
@@ -51,6 +59,7 @@ public static class FuzzRunner
         var random = new Random(options.Seed);
         var mutator = new Mutator(random);
         var corpora = targets.Select(t => t.Seeds.ToList()).ToArray();
+        var tokens = targets.Select(t => t.Tokens).ToArray();
         var findings = new List<FuzzFinding>();
         var clock = Stopwatch.StartNew();
         var perInput = new Stopwatch();
@@ -67,7 +76,7 @@ public static class FuzzRunner
             int index = (int)(inputs % targets.Count);
             IFuzzTarget target = targets[index];
             List<byte[]> corpus = corpora[index];
-            byte[] input = mutator.Mutate(corpus[random.Next(corpus.Count)], corpus);
+            byte[] input = mutator.Mutate(corpus[random.Next(corpus.Count)], corpus, tokens[index]);
 
             perInput.Restart();
             watchdog.Enter(target.Name, input);
@@ -130,6 +139,8 @@ public static class FuzzRunner
     {
         Http1.RequestHeadTarget => Probe(() => Http1Parser.TryParseRequest(input, new Engine.Http.HttpRequestHead(), HttpParserLimits.Default)),
         Http1.ResponseHeadTarget => Probe(() => Http1Parser.TryParseResponse(input, new Engine.Http.HttpResponseHead(), Engine.Http.HttpMethod.Get, HttpParserLimits.Default)),
+        Toml.TomlDocumentTarget => Toml.TomlDocumentTarget.Accepts(input),
+        Routing.RuleParserTarget => Routing.RuleParserTarget.Accepts(input),
         _ => Http1.ChunkedOracle.DecodeOneShot(input, HttpParserLimits.Default).Kind == Http1.OutcomeKind.Complete,
     };
 

@@ -13,5 +13,12 @@ public interface IFuzzTarget
     /// <summary>Valid inputs the mutator starts from.</summary>
     IEnumerable<byte[]> Seeds { get; }
 
+    /// <summary>
+    /// Tokens of the target's grammar that the mutator inserts and repeats; empty means the
+    /// mutator's own HTTP/1.1 tokens. The HTTP targets keep the default, so their runs stay
+    /// what they were before other grammars were added.
+    /// </summary>
+    IReadOnlyList<byte[]> Tokens => [];
+
     void Run(ReadOnlySpan<byte> input);
 }

@@ -3,9 +3,9 @@ using System.Text;
 namespace Engine.Fuzz;
 
 /// <summary>
-/// Byte-level mutations aimed at HTTP/1.1 framing: flips, inserts and deletes, duplicated ranges,
-/// tokens that change how a message is framed, long runs that reach the limits, and splices
-/// between two corpus entries. Deterministic for a given <see cref="Random"/>.
+/// Byte-level mutations: flips, inserts and deletes, duplicated ranges, grammar tokens (by default
+/// those that change how an HTTP/1.1 message is framed, else the target's own), long runs that
+/// reach the limits, and splices between two corpus entries. Deterministic for a given <see cref="Random"/>.
 /// </summary>
 internal sealed class Mutator
 {
@@ -24,14 +24,17 @@ internal sealed class Mutator
 
     public Mutator(Random random) => _random = random;
 
-    /// <summary>Applies one to four mutations to a copy of <paramref name="input"/>.</summary>
-    public byte[] Mutate(byte[] input, IReadOnlyList<byte[]> corpus)
+    /// <summary>
+    /// Applies one to four mutations to a copy of <paramref name="input"/>, inserting the target's
+    /// own <paramref name="tokens"/> (none: the HTTP/1.1 ones).
+    /// </summary>
+    public byte[] Mutate(byte[] input, IReadOnlyList<byte[]> corpus, IReadOnlyList<byte[]> tokens)
     {
         var data = new List<byte>(input);
         int count = 1 + _random.Next(4);
         for (int i = 0; i < count; i++)
         {
-            MutateOnce(data, corpus);
+            MutateOnce(data, corpus, tokens);
         }
         if (data.Count > MaxInputLength)
         {
@@ -40,8 +43,9 @@ internal sealed class Mutator
         return [.. data];
     }
 
-    private void MutateOnce(List<byte> data, IReadOnlyList<byte[]> corpus)
+    private void MutateOnce(List<byte> data, IReadOnlyList<byte[]> corpus, IReadOnlyList<byte[]> targetTokens)
     {
+        IReadOnlyList<byte[]> tokens = targetTokens.Count > 0 ? targetTokens : Tokens;
         switch (_random.Next(10))
         {
             case 0 when data.Count > 0:
@@ -66,17 +70,37 @@ internal sealed class Mutator
                 break;
             case 5:
             case 6:
-                data.InsertRange(_random.Next(data.Count + 1), Tokens[_random.Next(Tokens.Length)]);
+                data.InsertRange(_random.Next(data.Count + 1), tokens[_random.Next(tokens.Count)]);
                 break;
             case 7 when data.Count > 0:
                 int at = _random.Next(data.Count);
-                byte[] token = Tokens[_random.Next(Tokens.Length)];
+                byte[] token = tokens[_random.Next(tokens.Count)];
                 data.RemoveRange(at, Math.Min(data.Count - at, token.Length));
                 data.InsertRange(at, token);
                 break;
             case 8:
                 int runLength = _random.Next(4) == 0 ? _random.Next(1, 40_000) : _random.Next(1, 300);
-                data.InsertRange(_random.Next(data.Count + 1), Enumerable.Repeat(RunBytes[_random.Next(RunBytes.Length)], runLength));
+                if (targetTokens.Count == 0)
+                {
+                    data.InsertRange(_random.Next(data.Count + 1), Enumerable.Repeat(RunBytes[_random.Next(RunBytes.Length)], runLength));
+                }
+                else
+                {
+                    // A repeated token reaches what a repeated byte cannot: ten thousand "[" or "!(" nest
+                    // ten thousand deep, and a long run of "a.b" makes a long dotted key.
+                    byte[] unit = targetTokens[_random.Next(targetTokens.Count)];
+                    int repeats = Math.Max(1, runLength / Math.Max(unit.Length, 1));
+                    var run = new byte[repeats * unit.Length];
+                    for (int offset = 0; offset < run.Length; offset += unit.Length)
+                    {
+                        unit.CopyTo(run, offset);
+                    }
+
+                    // An array, not a lazy sequence: List.InsertRange copies an ICollection in one move
+                    // but inserts anything else one element at a time, quadratic in a 64 KiB input.
+                    data.InsertRange(_random.Next(data.Count + 1), run);
+                }
+
                 break;
             default:
                 // Splice: the head of this input with the tail of another.

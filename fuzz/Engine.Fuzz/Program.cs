@@ -6,11 +6,11 @@ namespace Engine.Fuzz;
 internal static class Program
 {
     private const string Usage = """
-        Engine.Fuzz: mutation fuzzer for the HTTP/1.1 parsers.
+        Engine.Fuzz: mutation fuzzer for the HTTP/1.1 parsers, the TOML parser and the rule parser.
 
         Usage: dotnet run -c Release --project fuzz/Engine.Fuzz -- [options]
 
-          --target NAME|all     http1-request, http1-response, chunked, or all (default all)
+          --target NAME|all     http1-request, http1-response, chunked, toml, rule, or all (default all)
           --iterations N        inputs to run in total, shared between targets (default 200000)
           --seed N              seed of every random choice; same seed, same inputs (default 1)
           --time-limit SECONDS  stop after this long even if iterations remain
