@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Runtime.CompilerServices;
 using System.Text;
 using System.Text.Unicode;
 
@@ -95,6 +96,24 @@ public static partial class AccessLogFormatter
         }
 
         line.Append((byte)'"');
+        // Config names are short ASCII almost always: narrow them in place, keep the result
+        // unless it holds something to escape.
+        if (line.TryAppendAscii(value, out Span<byte> ascii))
+        {
+            if (!ascii.ContainsAny(s_jsonSpecial))
+            {
+                line.Append((byte)'"');
+                return;
+            }
+            line.Unwrite(ascii.Length);
+        }
+        AppendJsonStringSlow(value, ref line);
+        line.Append((byte)'"');
+    }
+
+    [SkipLocalsInit]
+    private static void AppendJsonStringSlow(string value, ref Utf8LineBuilder line)
+    {
         // Config names are UTF-16: transcode through a small stack buffer (a lone surrogate
         // becomes U+FFFD) and escape the bytes like wire bytes. FromUtf16 never splits a
         // surrogate pair when the scratch fills, so each round makes progress.
@@ -106,7 +125,6 @@ public static partial class AccessLogFormatter
             AppendJsonEscaped(scratch.Slice(0, bytesWritten), ref line);
             rest = rest.Slice(charsRead);
         }
-        line.Append((byte)'"');
     }
 
     /// <summary>The inside of a JSON string: plain runs copied whole, the rest escaped.</summary>

@@ -6,6 +6,18 @@ public sealed partial class AccessLogWriter
     /// <summary>Bytes gathered before one write to the sink.</summary>
     private const int BatchSize = 64 * 1024;
 
+    /// <summary>
+    /// How long the writer thread rests after a busy round: the most a line waits under steady
+    /// load (the first line after a quiet spell is written at once). nginx's buffered access_log flushes on a
+    /// timer for the same reason.
+    /// </summary>
+    private static readonly TimeSpan NapInterval = TimeSpan.FromMilliseconds(50);
+
+    // Values of _sleeping.
+    private const int Awake = 0;
+    private const int Parked = 1;
+    private const int Napping = 2;
+
     // Owned by the writer thread after construction.
     private Stream _stream;
     private byte[] _batch = [];
@@ -18,8 +30,10 @@ public sealed partial class AccessLogWriter
         while (true)
         {
             // :: Step 1: move queued lines into the batch, writing it whenever it fills.
+            bool drainedAny = false;
             while (_queue.TryDequeue(out QueuedLine line))
             {
+                drainedAny = true;
                 // The slot is free again: release the reservation so Write may use it.
                 Interlocked.Decrement(ref _pending);
                 // Checked after taking each line, not once per batch: a line dequeued now may
@@ -56,24 +70,48 @@ public sealed partial class AccessLogWriter
                 continue;
             }
 
-            // :: Step 4: park. Announce it, then look once more (the fence pairs with the one in
-            // Write: see Step 4 there); if work arrived meanwhile, take back the announcement.
-            Volatile.Write(ref _sleeping, 1);
+            // :: Step 4: rest. After a round that found lines, nap: lines arriving meanwhile wait
+            // for the nap's end (or for the queue to pass half full) instead of each paying a
+            // futex wake on the request path; under load the writer then runs once per nap.
+            // After a round that found none, park until the next line. Either way announce it,
+            // then look once more (the fence pairs with the one in Write: see Step 4 there).
+            Volatile.Write(ref _sleeping, drainedAny ? Napping : Parked);
             Interlocked.MemoryBarrier();
-            if (!_queue.IsEmpty || Volatile.Read(ref _reopenRequested) != 0 || Volatile.Read(ref _stopping) != 0)
+            bool workArrived = drainedAny
+                ? Volatile.Read(ref _pending) > _highWater
+                : !_queue.IsEmpty;
+            if (workArrived || Volatile.Read(ref _reopenRequested) != 0 || Volatile.Read(ref _stopping) != 0)
             {
-                if (Interlocked.Exchange(ref _sleeping, 0) == 0)
-                {
-                    // A waker took the flag first and has released (or will release) once:
-                    // consume it so the semaphore stays at zero for the next park.
-                    _wake.Wait();
-                }
+                TakeBackRest();
                 continue;
             }
-            _wake.Wait();
+            if (drainedAny)
+            {
+                if (!_wake.Wait(NapInterval))
+                {
+                    TakeBackRest();
+                }
+            }
+            else
+            {
+                _wake.Wait();
+            }
         }
 
         CloseSink(_stream);
+    }
+
+    /// <summary>
+    /// Ends a rest the writer thread announced but did not sleep through. If a waker swapped the
+    /// flag first, it has released (or will release) once: consume that, so the semaphore is
+    /// back at zero for the next rest.
+    /// </summary>
+    private void TakeBackRest()
+    {
+        if (Interlocked.Exchange(ref _sleeping, Awake) == Awake)
+        {
+            _wake.Wait();
+        }
     }
 
     private void Append(QueuedLine line)

@@ -31,6 +31,7 @@ public sealed partial class AccessLogWriter : IAsyncDisposable
 
     private readonly AccessLogFormat _format;
     private readonly int _capacity;
+    private readonly int _highWater;
     private readonly Func<Stream> _openStream;
     private readonly TimeProvider _timeProvider;
     private readonly BoundedRing<QueuedLine> _queue;
@@ -45,7 +46,7 @@ public sealed partial class AccessLogWriter : IAsyncDisposable
     private long _dropped;
     private long _writeErrors;
 
-    // 1 while the writer thread is parked (or about to park) on _wake; see WakeIfSleeping.
+    // Parked or Napping while the writer thread rests (or is about to) on _wake; see WakeIfSleeping.
     private int _sleeping;
     private int _reopenRequested;
     private int _stopping;
@@ -69,6 +70,7 @@ public sealed partial class AccessLogWriter : IAsyncDisposable
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(config.BufferSize, nameof(config));
 
         _capacity = config.BufferSize;
+        _highWater = _capacity / 2;
         _openStream = openStream ?? DefaultOpener(config.Path);
         _timeProvider = timeProvider ?? TimeProvider.System;
         _queue = new BoundedRing<QueuedLine>(_capacity);
@@ -104,7 +106,8 @@ public sealed partial class AccessLogWriter : IAsyncDisposable
     {
         // :: Step 1: reserve a place in the queue, or drop. Reserving before formatting means
         // an overloaded log spends nothing on lines it will not keep.
-        if (Interlocked.Increment(ref _pending) > _capacity || Volatile.Read(ref _stopping) != 0)
+        long reserved = Interlocked.Increment(ref _pending);
+        if (reserved > _capacity || Volatile.Read(ref _stopping) != 0)
         {
             Interlocked.Decrement(ref _pending);
             Interlocked.Increment(ref _dropped);
@@ -129,13 +132,15 @@ public sealed partial class AccessLogWriter : IAsyncDisposable
         bool queued = _queue.TryEnqueue(new QueuedLine(buffer, length));
         Debug.Assert(queued, "A reserved line must find a free slot in the ring.");
 
-        // :: Step 4: wake the writer thread if it sleeps. Thread A (here) publishes the line and
-        // then reads _sleeping; thread B (the writer) sets _sleeping and then looks at the queue.
-        // Without a full fence on both sides each could read the other's old value (a store-load
-        // reordering) and B would sleep on a non-empty queue. The publish in TryEnqueue is only
-        // a release store, so the fence is here.
+        // :: Step 4: wake the writer thread if it is parked, or napping with the queue past
+        // half full (see DrainLoop Step 4). Thread A (here) publishes the line and then reads
+        // _sleeping; thread B (the writer) sets _sleeping and then looks at the queue. Without a
+        // full fence on both sides each could read the other's old value (a store-load
+        // reordering) and B would park on a non-empty queue. The publish in TryEnqueue is only a
+        // release store, so the fence is here.
         Interlocked.MemoryBarrier();
-        if (Volatile.Read(ref _sleeping) != 0)
+        int sleeping = Volatile.Read(ref _sleeping);
+        if (sleeping == Parked || (sleeping == Napping && reserved > _highWater))
         {
             WakeIfSleeping();
         }
@@ -211,8 +216,8 @@ public sealed partial class AccessLogWriter : IAsyncDisposable
 
     private void WakeIfSleeping()
     {
-        // Whoever swaps 1 to 0 owns the one Release that matches the writer thread's one Wait.
-        if (Interlocked.Exchange(ref _sleeping, 0) != 0)
+        // Whoever swaps a rest to Awake owns the one Release that matches the writer thread's one Wait.
+        if (Interlocked.Exchange(ref _sleeping, Awake) != Awake)
         {
             _wake.Release();
         }

@@ -107,8 +107,10 @@ internal sealed class BoundedRing<T>
     }
 }
 
-/// <summary>Head and tail on cache lines of their own, so producers and the consumer do not
-/// false-share. Outside the generic ring because the runtime refuses explicit layout on generic types.</summary>
+/// <summary>
+/// Head and tail on cache lines of their own, so producers and the consumer do not false-share.
+/// Outside the generic ring because the runtime refuses explicit layout on generic types.
+/// </summary>
 [StructLayout(LayoutKind.Explicit, Size = 3 * CacheLine)]
 internal struct PaddedPositions
 {

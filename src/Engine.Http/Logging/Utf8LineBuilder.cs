@@ -63,6 +63,27 @@ internal ref struct Utf8LineBuilder
         }
     }
 
+    /// <summary>
+    /// Narrows an all-ASCII string straight into the line (vectorized) and returns the bytes
+    /// written, for the caller to check; false, with nothing written, when the string is not
+    /// all ASCII or does not fit.
+    /// </summary>
+    public bool TryAppendAscii(ReadOnlySpan<char> value, out Span<byte> written)
+    {
+        Span<byte> free = _buffer.Slice(_length);
+        if (value.Length <= free.Length && System.Text.Ascii.FromUtf16(value, free, out int count) == System.Buffers.OperationStatus.Done)
+        {
+            written = free.Slice(0, count);
+            _length += count;
+            return true;
+        }
+        written = default;
+        return false;
+    }
+
+    /// <summary>Takes back the last <paramref name="count"/> bytes.</summary>
+    public void Unwrite(int count) => _length -= count;
+
     /// <summary>00-99, as dates and times want them.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void AppendTwoDigits(int value)
