@@ -13,24 +13,26 @@ public sealed class AccessLogSignals : IDisposable
     private readonly PosixSignalRegistration? _registration;
 
     public AccessLogSignals(AccessLogWriter writer)
+        : this(writer is null ? throw new ArgumentNullException(nameof(writer)) : writer.Reopen)
     {
-        ArgumentNullException.ThrowIfNull(writer);
+    }
+
+    /// <summary>Calls <paramref name="reopen"/> on every SIGUSR1 (a gateway whose writer a reload may replace passes its own reopen).</summary>
+    public AccessLogSignals(Action reopen)
+    {
+        ArgumentNullException.ThrowIfNull(reopen);
         if (UserSignal1 is not { } signal)
         {
-            // Windows has no SIGUSR1: rotation there needs another trigger (not provided).
             return;
         }
 
         _registration = PosixSignalRegistration.Create(signal, context =>
         {
-            // Without Cancel the runtime applies the default action after the handlers, which
-            // for SIGUSR1 is to terminate the process.
             context.Cancel = true;
-            writer.Reopen();
+            reopen();
         });
     }
 
-    /// <summary>False where the platform has no SIGUSR1 (Windows).</summary>
     public bool IsListening => _registration is not null;
 
     /// <summary>

@@ -45,7 +45,16 @@ public sealed partial class Gateway
                 return Refused(started, ex.Errors);
             }
 
-            // :: Step 2: swap.
+            // :: Step 2: swap (a new access log file opens first: a bad path refuses the reload).
+            try
+            {
+                ApplyAccessLog(next.AccessLog);
+            }
+            catch (GatewayConfigException ex)
+            {
+                snapshot.Retire(previous);
+                return Refused(started, ex.Errors);
+            }
             _runtime.Swap(snapshot);
 
             // :: Step 3: entrypoints.
@@ -72,6 +81,7 @@ public sealed partial class Gateway
                     }
                 }
                 snapshot.Retire(previous);
+                ApplyAccessLog(_config.AccessLog);
                 return Refused(started, [$"cannot listen: {ex.Message}"]);
             }
 

@@ -80,7 +80,7 @@ public sealed partial class Gateway : IAsyncDisposable
     /// <see cref="GatewayConfigException"/> with every problem when the config is invalid, and
     /// leaves nothing open when any address cannot be bound.
     /// </summary>
-    public Task StartAsync()
+    public async Task StartAsync()
     {
         if (_state != GatewayState.Created)
         {
@@ -100,6 +100,7 @@ public sealed partial class Gateway : IAsyncDisposable
         _runtime = new ProxyRuntime(snapshot, _metrics);
         try
         {
+            ApplyAccessLog(_config.AccessLog);
             foreach (EntrypointConfig entrypoint in _config.Entrypoints)
             {
                 StartEntrypoint(entrypoint);
@@ -109,20 +110,23 @@ public sealed partial class Gateway : IAsyncDisposable
         {
             foreach (HttpEntrypoint started in Entrypoints)
             {
-                started.StopAsync(TimeSpan.Zero).GetAwaiter().GetResult();
+                await started.StopAsync(TimeSpan.Zero).ConfigureAwait(false);
             }
             lock (_entrypoints)
             {
                 _entrypoints.Clear();
             }
             snapshot.Dispose();
+            if (_runtime.AccessLog is { } log)
+            {
+                await log.DisposeAsync().ConfigureAwait(false);
+            }
             _state = GatewayState.Stopped;
             throw;
         }
         Interlocked.Exchange(ref _version, 1);
         _uptime.Start();
         _state = GatewayState.Running;
-        return Task.CompletedTask;
     }
 
     private HttpEntrypoint StartEntrypoint(EntrypointConfig config)
@@ -160,6 +164,11 @@ public sealed partial class Gateway : IAsyncDisposable
             }
             await Task.WhenAll(retiring).ConfigureAwait(false);
             _runtime?.Current.Dispose();
+            if (_runtime?.AccessLog is { } log)
+            {
+                _runtime.AccessLog = null;
+                await log.DisposeAsync().ConfigureAwait(false);
+            }
             _state = GatewayState.Stopped;
         }
         finally

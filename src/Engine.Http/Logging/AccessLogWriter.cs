@@ -69,6 +69,7 @@ public sealed partial class AccessLogWriter : IAsyncDisposable
         }
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(config.BufferSize, nameof(config));
 
+        Config = config;
         _capacity = config.BufferSize;
         _highWater = _capacity / 2;
         _openStream = openStream ?? DefaultOpener(config.Path);
@@ -82,6 +83,9 @@ public sealed partial class AccessLogWriter : IAsyncDisposable
     }
 
     public AccessLogFormat Format => _format;
+
+    /// <summary>The settings this writer was opened with (a reload compares them to decide whether to reopen).</summary>
+    public AccessLogConfig Config { get; }
 
     /// <summary>Lines handed to the sink.</summary>
     public long WrittenLines => Interlocked.Read(ref _written);

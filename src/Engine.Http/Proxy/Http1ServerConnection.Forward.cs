@@ -19,6 +19,10 @@ internal sealed partial class Http1ServerConnection
         HttpRequestHead head = _head!;
         _metrics.OnRequest();
         BeginExchange(head.HeadLength);
+        if (_entrypoint.AccessLog is not null)
+        {
+            CaptureForAccessLog(head);
+        }
         bool keepAlive = head.KeepAlive;
 
         // :: Step 1: limits that the head alone decides.

@@ -50,6 +50,8 @@ internal sealed partial class Http1ServerConnection
     private StickySessionModel? _stickyCookie;
     // Facts of the request in progress, for metrics and the access log (see CompleteExchange).
     private ExchangeFacts _exchange;
+    // Method, host and target of the request in progress, kept for the access log (only when it is on).
+    private byte[]? _logScratch;
     private int _clientAddressLength;
 
     // The downstream read in progress: the request head lives in it (offsets into _head.Source)
@@ -129,6 +131,7 @@ internal sealed partial class Http1ServerConnection
             {
                 ReleaseHead();
                 ReturnHead();
+                ReturnLogScratch();
                 UpstreamConnection? upstream = Interlocked.Exchange(ref _upstream, null);
                 upstream?.Close();
                 if (_linger && !_downstreamReset)

@@ -82,6 +82,8 @@ public sealed class HttpEntrypoint : IHeartbeatHandler
 
     internal ProxyMetrics Metrics { get; }
 
+    internal Logging.AccessLogWriter? AccessLog => _runtime.AccessLog;
+
     internal RequestMetrics RequestMetrics { get; private set; }
 
     internal ProxyLog Log { get; }

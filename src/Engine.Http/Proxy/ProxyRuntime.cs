@@ -1,3 +1,5 @@
+using Engine.Http.Logging;
+
 namespace Engine.Http.Proxy;
 
 /// <summary>
@@ -12,6 +14,15 @@ public sealed class ProxyRuntime(ProxySnapshot initial, ProxyMetrics metrics)
 
     /// <summary>Counters that outlive snapshots, so they stay monotonic across reloads.</summary>
     public ProxyMetrics Metrics { get; } = metrics;
+
+    /// <summary>Where finished requests are logged; null when the access log is off. Replaced whole on reload.</summary>
+    public AccessLogWriter? AccessLog
+    {
+        get => Volatile.Read(ref _accessLog);
+        set => Volatile.Write(ref _accessLog, value);
+    }
+
+    private AccessLogWriter? _accessLog;
 
     /// <summary>Swaps in <paramref name="next"/> and returns the snapshot it replaced.</summary>
     public ProxySnapshot Swap(ProxySnapshot next) => Interlocked.Exchange(ref _current, next);
