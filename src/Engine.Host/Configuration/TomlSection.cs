@@ -319,7 +319,7 @@ internal readonly struct TomlSection
     {
         if (node is not TomlValue { Kind: TomlKind.String } value)
         {
-            _context.Report(node.Position, keyPath, $"expected a string, found {node.Kind.ToDisplayName()}.");
+            _context.Report(node.Position, keyPath, $"expected a string, found {Describe(node)}.");
             return null;
         }
 

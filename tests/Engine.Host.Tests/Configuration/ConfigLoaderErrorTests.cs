@@ -52,7 +52,7 @@ public sealed class ConfigLoaderErrorTests : IDisposable
     [Theory]
     [InlineData("priority = \"high\"", "gateway.toml:7:12: routers.app.priority: expected an integer, found the string \"high\".")]
     [InlineData("entrypoints = \"web\"", "gateway.toml:7:15: routers.app.entrypoints: expected an array of strings, found the string \"web\".")]
-    [InlineData("entrypoints = [\"web\", 3]", "gateway.toml:7:23: routers.app.entrypoints[1]: expected a string, found an integer.")]
+    [InlineData("entrypoints = [\"web\", 3]", "gateway.toml:7:23: routers.app.entrypoints[1]: expected a string, found an integer (3).")]
     [InlineData("priority = 3000000000", "gateway.toml:7:12: routers.app.priority: 3000000000 is out of range; expected -2147483648 to 2147483647.")]
     public void Load_WrongType_SaysWhatWasExpectedAndWhatWasFound(string routerLine, string error)
     {
