@@ -5,7 +5,8 @@ namespace Engine.Host.Configuration;
 
 /// <summary>
 /// <c>${NAME}</c> and <c>${NAME:-default}</c> in config string values, as Docker Compose and the
-/// POSIX shell write them: the default applies when the variable is unset or empty, and
+/// POSIX shell write them: the default applies when the variable is unset or empty, a variable
+/// set to "" without a default is "", an unset one without a default is an error, and
 /// <c>$${</c> is a literal <c>${</c>. Anything else with a <c>$</c> is left as written, so a
 /// regular expression ending in <c>$</c> needs no escaping.
 /// </summary>
@@ -70,15 +71,15 @@ public static class EnvironmentSubstitution
             }
 
             string? value = environment(name);
-            if (string.IsNullOrEmpty(value))
+            if (value is null && separator < 0)
             {
-                if (separator < 0)
-                {
-                    result = null;
-                    error = $"environment variable {name} is not set; set it, or give a default as ${{{name}:-default}}";
-                    return false;
-                }
+                result = null;
+                error = $"environment variable {name} is not set; set it, or give a default as ${{{name}:-default}}";
+                return false;
+            }
 
+            if (string.IsNullOrEmpty(value) && separator >= 0)
+            {
                 value = body[(separator + 2)..].ToString();
             }
 

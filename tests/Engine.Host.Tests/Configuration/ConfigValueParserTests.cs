@@ -82,6 +82,7 @@ public sealed class ConfigValueParserTests
     [InlineData("${EMPTY:-fallback}", "fallback")]
     [InlineData("${HOST:-fallback}", "example.test")]
     [InlineData("${UNSET:-}", "")]
+    [InlineData("[${EMPTY}]", "[]")]
     [InlineData("$${HOST}", "${HOST}")]
     [InlineData("^/api$", "^/api$")]
     [InlineData("cost: $5 ${HOST}", "cost: $5 example.test")]
