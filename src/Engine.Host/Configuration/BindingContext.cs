@@ -22,9 +22,19 @@ internal sealed class BindingContext(Func<string, string?> environment)
 
     public Func<string, string?> Environment { get; } = environment;
 
-    public void Report(TomlPosition? position, string keyPath, string message)
+    /// <param name="replacesValue">
+    /// True when the value at <paramref name="keyPath"/> was dropped or defaulted because of this
+    /// problem, so the validator's findings about it would be noise; false when the problem is
+    /// about something else that happens to have that path (a second definition of a router says
+    /// nothing about the first).
+    /// </param>
+    public void Report(TomlPosition? position, string keyPath, string message, bool replacesValue = true)
     {
-        _reported.Add(keyPath);
+        if (replacesValue)
+        {
+            _reported.Add(keyPath);
+        }
+
         Problems.Add(new LocatedProblem(position, new ConfigProblem(keyPath, message)));
     }
 

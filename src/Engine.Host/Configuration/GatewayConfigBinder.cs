@@ -127,7 +127,7 @@ internal sealed partial class GatewayConfigBinder(BindingContext context)
         }
 
         TomlPosition first = _definedAt[path];
-        context.Report(position, path, $"already defined in {first}; each {Describe(path)} may be defined in only one file.");
+        context.Report(position, path, $"already defined in {first}; each {Describe(path)} may be defined in only one file.", replacesValue: false);
         return false;
     }
 

@@ -77,6 +77,19 @@ public sealed class ConfigLoaderMergeTests : IDisposable
     }
 
     [Fact]
+    public void Load_RouterDefinedInTwoFiles_StillChecksTheFirstDefinition()
+    {
+        _files.Write("etc/a.toml", ConfigFiles.Minimal.Replace("service = \"app\"", "service = \"ap\"", StringComparison.Ordinal));
+        _files.Write("etc/b.toml", "[routers.app]\nrule = \"PathPrefix(`/`)\"\nservice = \"app\"\n");
+
+        Assert.Equal(
+        [
+            "etc/a.toml:6:1: routers.app.service: no service named 'ap'; did you mean 'app'?",
+            "etc/b.toml:1:10: routers.app: already defined in etc/a.toml:4:10; each router may be defined in only one file.",
+        ], _files.Errors("etc"));
+    }
+
+    [Fact]
     public void Load_TopLevelTableInTwoFiles_IsAConflictToo()
     {
         _files.Write("etc/a.toml", ConfigFiles.Minimal + "[admin]\naddress = \"127.0.0.1:18900\"\n");
