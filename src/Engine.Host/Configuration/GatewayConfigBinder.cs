@@ -173,11 +173,11 @@ internal sealed partial class GatewayConfigBinder(BindingContext context)
             {
                 Limits = new HttpLimitsConfig
                 {
-                    MaxRequestLineSize = (int?)limits.Size("max_request_line_size", int.MaxValue) ?? d.MaxRequestLineSize,
-                    MaxRequestHeadSize = (int?)limits.Size("max_request_head_size", int.MaxValue) ?? d.MaxRequestHeadSize,
+                    MaxRequestLineSize = limits.Int32Size("max_request_line_size") ?? d.MaxRequestLineSize,
+                    MaxRequestHeadSize = limits.Int32Size("max_request_head_size") ?? d.MaxRequestHeadSize,
                     MaxRequestHeaderCount = limits.Int32("max_request_header_count") ?? d.MaxRequestHeaderCount,
                     MaxRequestBodySize = limits.Size("max_request_body_size") ?? d.MaxRequestBodySize,
-                    MaxResponseHeadSize = (int?)limits.Size("max_response_head_size", int.MaxValue) ?? d.MaxResponseHeadSize,
+                    MaxResponseHeadSize = limits.Int32Size("max_response_head_size") ?? d.MaxResponseHeadSize,
                 },
             };
         }

@@ -154,7 +154,7 @@ internal readonly struct TomlSection
         return number;
     }
 
-    public int? Int32(string key, int min = int.MinValue) => (int?)Int64(key, min, int.MaxValue);
+    public int? Int32(string key) => (int?)Int64(key, int.MinValue, int.MaxValue);
 
     public TimeSpan? Duration(string key)
     {
@@ -166,7 +166,8 @@ internal readonly struct TomlSection
         if (node is TomlValue { Kind: TomlKind.Integer } seconds)
         {
             long value = seconds.GetInteger();
-            if (Math.Abs(value) > (long)TimeSpan.MaxValue.TotalSeconds)
+            long limit = (long)TimeSpan.MaxValue.TotalSeconds;
+            if (value > limit || value < -limit)
             {
                 _context.Report(node.Position, Child(key), $"{value} seconds is too long a duration.");
                 return null;
@@ -196,8 +197,11 @@ internal readonly struct TomlSection
         return duration;
     }
 
-    /// <summary>A byte size no larger than <paramref name="max"/>.</summary>
-    public long? Size(string key, long max = long.MaxValue)
+    /// <summary>A byte size that fits an <see cref="int"/>; the validator judges negative ones.</summary>
+    public int? Int32Size(string key) => (int?)Size(key, int.MinValue, int.MaxValue);
+
+    /// <summary>A byte size from <paramref name="min"/> to <paramref name="max"/>.</summary>
+    public long? Size(string key, long min = long.MinValue, long max = long.MaxValue)
     {
         if (!Table.TryGetValue(key, out TomlNode? node))
         {
@@ -226,6 +230,12 @@ internal readonly struct TomlSection
         else
         {
             ReportWrongType(node, key, SizeParser.Expected);
+            return null;
+        }
+
+        if (bytes < min)
+        {
+            _context.Report(node.Position, Child(key), $"{bytes} is out of range; expected at least {min}.");
             return null;
         }
 

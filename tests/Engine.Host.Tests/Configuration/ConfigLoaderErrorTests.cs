@@ -64,6 +64,7 @@ public sealed class ConfigLoaderErrorTests : IDisposable
     [Theory]
     [InlineData("keep_alive = \"30\"", "gateway.toml:12:14: entrypoints.web.timeouts.keep_alive: '30' has no unit; write \"30s\" for seconds (or ms, m, h, d).")]
     [InlineData("keep_alive = \"soon\"", "gateway.toml:12:14: entrypoints.web.timeouts.keep_alive: 'soon' is not a duration such as \"30s\", \"500ms\", \"1m30s\" or \"2h\", or an integer number of seconds.")]
+    [InlineData("keep_alive = -9223372036854775808", "gateway.toml:12:14: entrypoints.web.timeouts.keep_alive: -9223372036854775808 seconds is too long a duration.")]
     [InlineData("keep_alive = true", "gateway.toml:12:14: entrypoints.web.timeouts.keep_alive: expected a duration such as \"30s\", \"500ms\", \"1m30s\" or \"2h\", or an integer number of seconds, found a boolean (true).")]
     public void Load_BadDuration_SaysHowToWriteOne(string line, string error)
     {
@@ -75,6 +76,7 @@ public sealed class ConfigLoaderErrorTests : IDisposable
     [Theory]
     [InlineData("max_request_head_size = \"10m\"", "gateway.toml:12:25: entrypoints.web.limits.max_request_head_size: '10m' has an unknown unit 'm'; use B, KB, MB, GB (powers of 1000) or KiB, MiB, GiB (powers of 1024).")]
     [InlineData("max_request_head_size = \"4GiB\"", "gateway.toml:12:25: entrypoints.web.limits.max_request_head_size: 4294967296 bytes is too large; at most 2147483647 (2147483647B).")]
+    [InlineData("max_request_head_size = -3000000000", "gateway.toml:12:25: entrypoints.web.limits.max_request_head_size: -3000000000 is out of range; expected at least -2147483648.")]
     [InlineData("max_request_head_size = 1.5", "gateway.toml:12:25: entrypoints.web.limits.max_request_head_size: expected a size such as \"512KiB\", \"10MiB\" or \"1MB\", or an integer number of bytes, found a float (1.5).")]
     public void Load_BadSize_SaysHowToWriteOne(string line, string error)
     {
