@@ -4,20 +4,31 @@ namespace Engine.Host;
 
 internal enum Verb
 {
-    RunDefault,
+    /// <summary>Serve: the config file given with --config, or the embedded default without one.</summary>
+    Run,
+    Validate,
     Proxy,
     Help,
     Version,
 }
 
 /// <summary>The parsed command line. Small on purpose: every option is listed in <see cref="HelpText"/>.</summary>
-internal sealed record CommandLine(Verb Verb, string? Listen, IReadOnlyList<string> Destinations, LogLevel LogLevel)
+internal sealed record CommandLine(Verb Verb, string? ConfigPath, string? Listen, IReadOnlyList<string> Destinations, LogLevel LogLevel)
 {
     public const string HelpText = """
         engine - an edge reverse proxy and load balancer
 
         Usage:
-          engine [--log-level LEVEL]
+          engine [run] --config FILE|DIR [--log-level LEVEL]
+              Serve the configuration in a TOML file, or in every *.toml file of a directory
+              (docs/configuration.md). Edits to those files, and SIGHUP, reload it; an invalid
+              edit is logged and the running configuration stays.
+
+          engine validate --config FILE|DIR
+              Check a configuration without serving it: prints its entrypoints, routers and
+              services and exits 0, or prints every problem as file:line:column and exits 1.
+
+          engine [run] [--log-level LEVEL]
               Run the embedded default: a proxy on http://127.0.0.1:8080/ in front of a
               built-in sample origin on 127.0.0.1:8081. Try: curl http://127.0.0.1:8080/
 
@@ -26,10 +37,11 @@ internal sealed record CommandLine(Verb Verb, string? Listen, IReadOnlyList<stri
               --listen ADDRESS   where to accept clients, e.g. 127.0.0.1:8080, [::1]:8080, :8080
               --to URL           an upstream, e.g. http://127.0.0.1:9001 (repeat for more)
 
-          engine --version
-          engine --help
+          engine version | --version
+          engine help | --help
 
         Options:
+          -c, --config PATH    a TOML file, or a directory of *.toml files merged in name order
           --log-level LEVEL    trace, debug, information (default), warning, error, critical, none
 
         SIGTERM or Ctrl+C stops accepting, lets in-flight requests finish, then exits.
@@ -38,7 +50,8 @@ internal sealed record CommandLine(Verb Verb, string? Listen, IReadOnlyList<stri
 
     public static CommandLine Parse(IReadOnlyList<string> args)
     {
-        Verb verb = Verb.RunDefault;
+        Verb verb = Verb.Run;
+        string? config = null;
         string? listen = null;
         var destinations = new List<string>();
         LogLevel logLevel = LogLevel.Information;
@@ -48,6 +61,8 @@ internal sealed record CommandLine(Verb Verb, string? Listen, IReadOnlyList<stri
         {
             verb = args[0] switch
             {
+                "run" => Verb.Run,
+                "validate" => Verb.Validate,
                 "proxy" => Verb.Proxy,
                 "help" => Verb.Help,
                 "version" => Verb.Version,
@@ -62,9 +77,16 @@ internal sealed record CommandLine(Verb Verb, string? Listen, IReadOnlyList<stri
             switch (arg)
             {
                 case "-h" or "--help":
-                    return new CommandLine(Verb.Help, null, [], logLevel);
+                    return new CommandLine(Verb.Help, null, null, [], logLevel);
                 case "--version":
-                    return new CommandLine(Verb.Version, null, [], logLevel);
+                    return new CommandLine(Verb.Version, null, null, [], logLevel);
+                case "-c" or "--config" when verb is Verb.Run or Verb.Validate:
+                    if (config != null)
+                    {
+                        throw new CommandLineException($"{arg} is given twice; to merge several files, put them in one directory.");
+                    }
+                    config = Value(args, ref i);
+                    break;
                 case "--listen" when verb == Verb.Proxy:
                     listen = Value(args, ref i);
                     break;
@@ -79,7 +101,7 @@ internal sealed record CommandLine(Verb Verb, string? Listen, IReadOnlyList<stri
                     }
                     break;
                 default:
-                    throw new CommandLineException($"unknown option '{arg}'{(verb == Verb.RunDefault && arg is "--listen" or "--to" ? " (did you mean 'engine proxy " + arg + " ...'?)" : "")}.");
+                    throw new CommandLineException(Unknown(verb, arg));
             }
         }
 
@@ -94,7 +116,23 @@ internal sealed record CommandLine(Verb Verb, string? Listen, IReadOnlyList<stri
                 throw new CommandLineException("'proxy' needs at least one --to URL.");
             }
         }
-        return new CommandLine(verb, listen, destinations, logLevel);
+        if (verb == Verb.Validate && config == null)
+        {
+            throw new CommandLineException("'validate' needs --config FILE|DIR.");
+        }
+        return new CommandLine(verb, config, listen, destinations, logLevel);
+    }
+
+    private static string Unknown(Verb verb, string arg)
+    {
+        string hint = (verb, arg) switch
+        {
+            (Verb.Run, "--listen" or "--to") => $" (did you mean 'engine proxy {arg} ...'?)",
+            (Verb.Proxy, "-c" or "--config") => " ('proxy' takes no config file; use 'engine run --config')",
+            (Verb.Run or Verb.Validate, _) when !arg.StartsWith('-') => $" (did you mean '--config {arg}'?)",
+            _ => "",
+        };
+        return arg.StartsWith('-') ? $"unknown option '{arg}'{hint}." : $"unexpected argument '{arg}'{hint}.";
     }
 
     private static string Value(IReadOnlyList<string> args, ref int i)

@@ -17,9 +17,30 @@ internal static partial class HostLog
     [LoggerMessage(EventId = 103, Level = LogLevel.Information, Message = "Stopped after {Requests} requests")]
     public static partial void Stopped(ILogger logger, long requests);
 
-    [LoggerMessage(EventId = 110, Level = LogLevel.Information, Message = "Config reloaded: snapshot {Version}, {Routers} routers, {Services} services, in {Milliseconds:F1} ms.")]
+    [LoggerMessage(EventId = 110, Level = LogLevel.Information, Message = "Loaded configuration from {Path}: {Entrypoints} entrypoints, {Routers} routers, {Services} services")]
+    public static partial void ConfigLoaded(ILogger logger, string path, int entrypoints, int routers, int services);
+
+    [LoggerMessage(EventId = 111, Level = LogLevel.Information, Message = "Reloading configuration from {Path} ({Reason})")]
+    public static partial void ConfigReloading(ILogger logger, string path, string reason);
+
+    [LoggerMessage(EventId = 112, Level = LogLevel.Information, Message = "Applied configuration from {Path}: {Entrypoints} entrypoints, {Routers} routers, {Services} services")]
+    public static partial void ConfigApplied(ILogger logger, string path, int entrypoints, int routers, int services);
+
+    [LoggerMessage(EventId = 113, Level = LogLevel.Error, Message = "Configuration in {Path} is invalid ({Count} problems); keeping the running configuration")]
+    public static partial void ConfigRejected(ILogger logger, string path, int count);
+
+    [LoggerMessage(EventId = 114, Level = LogLevel.Error, Message = "{Problem}")]
+    public static partial void ConfigProblem(ILogger logger, string problem);
+
+    [LoggerMessage(EventId = 115, Level = LogLevel.Error, Message = "Could not apply the configuration from {Path}; keeping the running configuration")]
+    public static partial void ConfigApplyFailed(ILogger logger, string path, Exception exception);
+
+    [LoggerMessage(EventId = 116, Level = LogLevel.Warning, Message = "Cannot watch {Directory} for configuration changes: {Reason}")]
+    public static partial void ConfigWatchFailed(ILogger logger, string directory, string reason);
+
+    [LoggerMessage(EventId = 120, Level = LogLevel.Information, Message = "Config reloaded: snapshot {Version}, {Routers} routers, {Services} services, in {Milliseconds:F1} ms.")]
     public static partial void ReloadApplied(ILogger logger, long version, int routers, int services, double milliseconds);
 
-    [LoggerMessage(EventId = 111, Level = LogLevel.Error, Message = "Config reload refused ({Count} problems); the running config stays:\n{Errors}")]
+    [LoggerMessage(EventId = 121, Level = LogLevel.Error, Message = "Config reload refused ({Count} problems); the running config stays:\n{Errors}")]
     public static partial void ReloadRefused(ILogger logger, int count, string errors);
 }

@@ -2,6 +2,7 @@ using System.Net;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using Engine.Core.Configuration;
+using Engine.Host.Configuration;
 using Engine.Http.Proxy;
 using Microsoft.Extensions.Logging;
 
@@ -33,6 +34,8 @@ internal static class Program
             case Verb.Version:
                 Console.Out.WriteLine($"engine {typeof(Program).Assembly.GetName().Version} ({RuntimeInformation.FrameworkDescription}, {(RuntimeFeature.IsDynamicCodeSupported ? "JIT" : "native AOT")})");
                 return 0;
+            case Verb.Validate:
+                return ValidateCommand.Run(command.ConfigPath!, Console.Out, Console.Error);
         }
 
         using ILoggerFactory loggerFactory = LoggerFactory.Create(builder => builder
@@ -45,8 +48,27 @@ internal static class Program
         ILogger log = loggerFactory.CreateLogger("Engine");
 
         SampleOrigin? sample = null;
+        LoadedConfig? loaded = null;
         GatewayConfig config;
-        if (command.Verb == Verb.RunDefault)
+        if (command.ConfigPath is { } configPath)
+        {
+            try
+            {
+                loaded = ConfigLoader.Load(configPath);
+            }
+            catch (GatewayConfigException ex)
+            {
+                Console.Error.WriteLine($"engine: {configPath} is invalid:");
+                foreach (string error in ex.Errors)
+                {
+                    Console.Error.WriteLine(error);
+                }
+                return 1;
+            }
+            config = loaded.Config;
+            HostLog.ConfigLoaded(log, configPath, config.Entrypoints.Count, config.Routers.Count, config.Services.Count);
+        }
+        else if (command.Verb == Verb.Run)
         {
             try
             {
@@ -90,6 +112,18 @@ internal static class Program
             HostLog.SampleOriginStarted(log, sample.EndPoint.ToString(), gateway.EndPointOf("web").ToString());
         }
 
+        // Reloads go through GatewayReload, the one place that hands a new config to the gateway.
+        await using ConfigWatcher? watcher = loaded is null ? null : new ConfigWatcher(
+            command.ConfigPath!,
+            loaded,
+            next => GatewayReload.ApplyAsync(gateway, next),
+            loggerFactory.CreateLogger("Engine.Config"),
+            watchFiles: config.FileProvider?.Watch ?? true);
+        watcher?.Start();
+
+        // logrotate moves the file, then signals: SIGUSR1 reopens the access log at its path.
+        using var accessLogSignals = new AccessLogSignals(gateway.ReopenAccessLog);
+
         // SIGTERM (service managers) and SIGINT (Ctrl+C) both mean: drain, then exit 0.
         var stop = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         void OnSignal(PosixSignalContext context)
@@ -101,6 +135,11 @@ internal static class Program
         using PosixSignalRegistration interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, OnSignal);
         await stop.Task;
 
+        if (watcher != null)
+        {
+            // No reload may start once draining has begun.
+            await watcher.DisposeAsync();
+        }
         HostLog.Stopping(log, config.DrainTimeout.TotalSeconds);
         await gateway.StopAsync();
         if (sample != null)

@@ -7,7 +7,41 @@ public sealed class CommandLineTests
     [Fact]
     public void NoArguments_RunsTheEmbeddedDefault()
     {
-        Assert.Equal(Verb.RunDefault, CommandLine.Parse([]).Verb);
+        CommandLine command = CommandLine.Parse([]);
+
+        Assert.Equal(Verb.Run, command.Verb);
+        Assert.Null(command.ConfigPath);
+    }
+
+    [Theory]
+    [InlineData("run --config gateway.toml")]
+    [InlineData("--config gateway.toml")]
+    [InlineData("-c gateway.toml")]
+    [InlineData("run -c gateway.toml --log-level debug")]
+    public void Config_WithOrWithoutTheRunVerb_RunsThatFile(string args)
+    {
+        CommandLine command = CommandLine.Parse(args.Split(' '));
+
+        Assert.Equal(Verb.Run, command.Verb);
+        Assert.Equal("gateway.toml", command.ConfigPath);
+    }
+
+    [Fact]
+    public void Validate_TakesTheConfigPath()
+    {
+        CommandLine command = CommandLine.Parse(["validate", "--config", "conf.d/"]);
+
+        Assert.Equal(Verb.Validate, command.Verb);
+        Assert.Equal("conf.d/", command.ConfigPath);
+    }
+
+    [Theory]
+    [InlineData("version")]
+    [InlineData("--version")]
+    [InlineData("run --version")]
+    public void Version_AsVerbOrOption_PrintsTheVersion(string args)
+    {
+        Assert.Equal(Verb.Version, CommandLine.Parse(args.Split(' ')).Verb);
     }
 
     [Fact]
@@ -27,6 +61,11 @@ public sealed class CommandLineTests
     [InlineData("--listen 127.0.0.1:8080", "unknown option '--listen' (did you mean 'engine proxy --listen ...'?).")]
     [InlineData("serve", "unknown command 'serve'.")]
     [InlineData("--log-level loud", "unknown log level 'loud'.")]
+    [InlineData("validate", "'validate' needs --config FILE|DIR.")]
+    [InlineData("validate gateway.toml", "unexpected argument 'gateway.toml' (did you mean '--config gateway.toml'?).")]
+    [InlineData("run --config a.toml --config b.toml", "--config is given twice; to merge several files, put them in one directory.")]
+    [InlineData("run --config", "--config needs a value.")]
+    [InlineData("proxy --config a.toml", "unknown option '--config' ('proxy' takes no config file; use 'engine run --config').")]
     public void BadCommandLine_SaysWhatIsWrong(string args, string message)
     {
         var ex = Assert.Throws<CommandLineException>(() => CommandLine.Parse(args.Split(' ')));
@@ -34,9 +73,12 @@ public sealed class CommandLineTests
     }
 
     [Fact]
-    public void Help_DescribesBothWaysToRun()
+    public void Help_DescribesEveryWayToRun()
     {
         Assert.Equal(Verb.Help, CommandLine.Parse(["--help"]).Verb);
+        Assert.Equal(Verb.Help, CommandLine.Parse(["help"]).Verb);
+        Assert.Contains("engine [run] --config FILE|DIR", CommandLine.HelpText, StringComparison.Ordinal);
+        Assert.Contains("engine validate --config FILE|DIR", CommandLine.HelpText, StringComparison.Ordinal);
         Assert.Contains("engine proxy --listen ADDRESS --to URL", CommandLine.HelpText, StringComparison.Ordinal);
         Assert.Contains("127.0.0.1:8080", CommandLine.HelpText, StringComparison.Ordinal);
     }

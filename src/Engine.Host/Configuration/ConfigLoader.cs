@@ -1,0 +1,82 @@
+using Engine.Core.Configuration;
+using Engine.Host.Configuration.Toml;
+
+namespace Engine.Host.Configuration;
+
+/// <summary>A loaded configuration and what it was read from, for a watcher to watch.</summary>
+/// <param name="Files">Full paths of every file read.</param>
+/// <param name="Directories">Full paths of the directories whose <c>*.toml</c> files were merged in: a new file there changes the config too.</param>
+public sealed record LoadedConfig(GatewayConfig Config, IReadOnlyList<string> Files, IReadOnlyList<string> Directories);
+
+/// <summary>
+/// Loads a <see cref="GatewayConfig"/> from TOML: a file, or a directory of <c>*.toml</c> files,
+/// with what they include (docs/configuration.md). Every problem is reported at once, as
+/// <c>file:line:column: key.path: message</c>: TOML syntax (the first error of each file), unknown
+/// keys, wrong types, unset variables, and then what <see cref="GatewayConfigValidator"/> finds,
+/// located through the key paths recorded while binding.
+/// </summary>
+public static class ConfigLoader
+{
+    /// <exception cref="GatewayConfigException">The files cannot be read or do not make a valid config.</exception>
+    public static LoadedConfig Load(string path) => Load(path, Environment.GetEnvironmentVariable);
+
+    /// <param name="environment">Reads a variable for <c>${NAME}</c>; null when unset.</param>
+    public static LoadedConfig Load(string path, Func<string, string?> environment)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        ArgumentNullException.ThrowIfNull(environment);
+        var context = new BindingContext(environment);
+
+        // :: Step 1: find and parse every file; a syntax error stops only its own file.
+        var source = new ConfigSource(context);
+        source.Read(path);
+
+        // :: Step 2: bind, merging the files by name.
+        GatewayConfig config = new GatewayConfigBinder(context).Bind(source.Files);
+
+        // :: Step 3: judge the whole. Deliberately skipped when a file could not be parsed: its
+        // routers and services are missing, and every reference to them would be a false alarm.
+        if (!source.HasUnreadableFiles)
+        {
+            foreach (ConfigProblem problem in GatewayConfigValidator.Validate(config))
+            {
+                if (!context.WasReported(problem.KeyPath))
+                {
+                    context.Problems.Add(new LocatedProblem(context.Locate(problem.KeyPath), problem));
+                }
+            }
+        }
+
+        if (context.Problems.Count > 0)
+        {
+            throw CreateException(context.Problems, source.FilesRead);
+        }
+
+        return new LoadedConfig(config, source.FilesRead, source.Directories);
+    }
+
+    /// <summary>"file:line:column: key.path: message", or without the location when there is none.</summary>
+    internal static string Render(LocatedProblem problem) =>
+        problem.Position is { } position ? $"{position}: {problem.Problem}" : problem.Problem.ToString();
+
+    /// <summary>Problems in reading order: unlocated ones (missing files) first, then by file, line and column.</summary>
+    private static GatewayConfigException CreateException(List<LocatedProblem> problems, List<string> files)
+    {
+        int FileIndex(TomlPosition? position)
+        {
+            if (position?.FileName is not { } name)
+            {
+                return -1;
+            }
+
+            int index = files.IndexOf(Path.GetFullPath(name));
+            return index < 0 ? int.MaxValue : index;
+        }
+
+        LocatedProblem[] ordered = [.. problems
+            .OrderBy(p => FileIndex(p.Position))
+            .ThenBy(p => p.Position?.Line ?? 0)
+            .ThenBy(p => p.Position?.Column ?? 0)];
+        return new GatewayConfigException([.. ordered.Select(p => p.Problem)], [.. ordered.Select(Render)]);
+    }
+}

@@ -1,0 +1,133 @@
+using System.Collections.Concurrent;
+using System.Threading.Channels;
+using Engine.Core.Configuration;
+using Engine.Host.Configuration;
+using Microsoft.Extensions.Logging;
+
+namespace Engine.Host.Tests.Configuration;
+
+public sealed class ConfigWatcherTests : IDisposable
+{
+    private static readonly TimeSpan s_patience = TimeSpan.FromSeconds(5);
+
+    private readonly ConfigFiles _files = new();
+    private readonly ListLogger _log = new();
+    private readonly Channel<GatewayConfig> _applied = Channel.CreateUnbounded<GatewayConfig>();
+
+    public void Dispose() => _files.Dispose();
+
+    [Fact]
+    public async Task FileReplacedByRename_DeliversTheNewConfigWithin5Seconds()
+    {
+        string path = _files.Write("gateway.toml", ConfigFiles.Minimal);
+        await using ConfigWatcher watcher = Start(path);
+
+        ReplaceAtomically(path, ConfigFiles.Minimal.Replace("18001", "18002", StringComparison.Ordinal));
+
+        GatewayConfig next = await _applied.Reader.ReadAsync().AsTask().WaitAsync(s_patience);
+        Assert.Equal("http://127.0.0.1:18002", next.Services[0].Destinations[0].Address);
+    }
+
+    [Fact]
+    public async Task InvalidReplacement_IsLoggedAndNotApplied()
+    {
+        string path = _files.Write("gateway.toml", ConfigFiles.Minimal);
+        await using ConfigWatcher watcher = Start(path);
+
+        ReplaceAtomically(path, ConfigFiles.Minimal.Replace("service = \"app\"", "service = \"nope\"", StringComparison.Ordinal));
+
+        string problem = $"{path}:6:1: routers.app.service: no service named 'nope'.";
+        await WaitUntil(() => _log.Messages.Contains(problem));
+        Assert.Contains(_log.Messages, m => m.StartsWith($"Configuration in {path} is invalid (1 problems)", StringComparison.Ordinal));
+        // The rejected load is finished once its problems are logged; nothing may have been applied.
+        Assert.False(_applied.Reader.TryRead(out _));
+    }
+
+    [Fact]
+    public async Task NewFileInWatchedDirectory_IsMergedIn()
+    {
+        _files.Write("etc/10-base.toml", ConfigFiles.Minimal);
+        await using ConfigWatcher watcher = Start(Path.Combine(_files.Root, "etc"));
+
+        _files.Write("etc/20-more.toml", "[routers.more]\nrule = \"Path(`/more`)\"\nservice = \"app\"\n");
+
+        GatewayConfig next = await _applied.Reader.ReadAsync().AsTask().WaitAsync(s_patience);
+        Assert.Equal(["app", "more"], next.Routers.Select(r => r.Name));
+    }
+
+    [Fact]
+    public async Task ReloadsRequestedDuringASlowApply_RunOneAtATime()
+    {
+        string path = _files.Write("gateway.toml", ConfigFiles.Minimal);
+        int running = 0;
+        int mostAtOnce = 0;
+        int calls = 0;
+        var loaded = ConfigLoader.Load(path, _ => null);
+        await using var watcher = new ConfigWatcher(path, loaded, async _ =>
+        {
+            int now = Interlocked.Increment(ref running);
+            InterlockedMax(ref mostAtOnce, now);
+            await Task.Delay(200);
+            Interlocked.Decrement(ref running);
+            Interlocked.Increment(ref calls);
+        }, _log, watchFiles: false, handleHangupSignal: false, environment: _ => null);
+        watcher.Start();
+
+        for (int i = 0; i < 5; i++)
+        {
+            watcher.RequestReload("test");
+            await Task.Delay(50);
+        }
+
+        await WaitUntil(() => Volatile.Read(ref calls) >= 2);
+        Assert.Equal(1, Volatile.Read(ref mostAtOnce));
+    }
+
+    private ConfigWatcher Start(string path)
+    {
+        LoadedConfig loaded = ConfigLoader.Load(path, _ => null);
+        var watcher = new ConfigWatcher(path, loaded, next => _applied.Writer.WriteAsync(next).AsTask(), _log, handleHangupSignal: false, environment: _ => null);
+        watcher.Start();
+        return watcher;
+    }
+
+    /// <summary>How editors save: write a sibling, then rename it over the original (a new inode).</summary>
+    private static void ReplaceAtomically(string path, string text)
+    {
+        string temporary = path + ".tmp";
+        File.WriteAllText(temporary, text);
+        File.Move(temporary, path, overwrite: true);
+    }
+
+    private static async Task WaitUntil(Func<bool> condition)
+    {
+        DateTime deadline = DateTime.UtcNow + s_patience;
+        while (!condition())
+        {
+            Assert.True(DateTime.UtcNow < deadline, "timed out waiting for the watcher");
+            await Task.Delay(20);
+        }
+    }
+
+    private static void InterlockedMax(ref int target, int value)
+    {
+        int current;
+        while (value > (current = Volatile.Read(ref target)) && Interlocked.CompareExchange(ref target, value, current) != current)
+        {
+        }
+    }
+
+    private sealed class ListLogger : ILogger
+    {
+        private readonly ConcurrentQueue<string> _messages = new();
+
+        public IReadOnlyCollection<string> Messages => _messages;
+
+        public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
+
+        public bool IsEnabled(LogLevel logLevel) => true;
+
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
+            _messages.Enqueue(formatter(state, exception));
+    }
+}
