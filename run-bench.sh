@@ -28,8 +28,10 @@
 #   --targets LIST      comma list from: engine,nginx,haproxy (default: all);
 #                       "engine" means the build(s) picked by --engine-build
 #   --engine-build B    aot (default), jit or both: which engine build(s) run the load tests
-#   --routes N          pass --routes N to the engine (only if its CLI has the flag; today
-#                       it has none, so the option is reported and ignored)
+#   --routes N          also run each engine build as engine-<build>-routes: the same binary
+#                       on a generated config of N routers (N-1 decoys that never match this
+#                       traffic: exact hosts, host+prefix, prefixes, wildcards, exact paths,
+#                       plus the catch-all), to compare CPU per request with the 1-route run
 #   --out DIR           results directory (default: bench-results/<timestamp>)
 #   --no-build          use the existing binaries (see --engine-aot / --engine-jit)
 #   --engine-aot PATH   AOT binary (default: artifacts/bench/aot/engine)
@@ -132,12 +134,17 @@ for t in "${TARGET_SEL[@]}"; do
   esac
 done
 ((${#TARGETS[@]})) || die "no targets"
+if [[ -n $ROUTES ]]; then
+  ((ROUTES >= 1)) || die "--routes must be >= 1"
+  for t in "${TARGETS[@]}"; do [[ $t == engine-aot || $t == engine-jit ]] && TARGETS+=("$t-routes"); done
+fi
 
 ENGINE_AOT=${ENGINE_AOT:-$ROOT/artifacts/bench/aot/engine}
 ENGINE_JIT=${ENGINE_JIT:-$ROOT/src/Engine.Host/bin/Release/net10.0/engine}
 ORIGIN1_PORT=$((PORT_BASE + 1)) ORIGIN2_PORT=$((PORT_BASE + 2)) PROBE_PORT=$((PORT_BASE + 20))
 declare -A T_PORT=([nginx]=$((PORT_BASE + 11)) [haproxy]=$((PORT_BASE + 12))
-  [engine-aot]=$((PORT_BASE + 13)) [engine-jit]=$((PORT_BASE + 14)))
+  [engine-aot]=$((PORT_BASE + 13)) [engine-jit]=$((PORT_BASE + 14))
+  [engine-aot-routes]=$((PORT_BASE + 15)) [engine-jit-routes]=$((PORT_BASE + 16)))
 declare -A T_CMD=() T_BAD=() T_RSS0=()
 
 # ---------------------------------------------------------------- prepare --
@@ -200,16 +207,7 @@ for b in aot jit; do
 done
 
 ROUTES_NOTE=""
-ROUTE_ARGS=""
-if [[ -n $ROUTES ]]; then
-  bin=${EBIN[aot]:-${EBIN[jit]}}
-  if [[ -n $bin ]] && "$bin" --help 2>/dev/null | grep -q -- '--routes'; then
-    ROUTE_ARGS=" --routes $ROUTES"
-  else
-    ROUTES_NOTE="--routes $ROUTES ignored: the engine CLI has no --routes flag yet"
-    log "$ROUTES_NOTE"
-  fi
-fi
+[[ -n $ROUTES ]] && ROUTES_NOTE="engine-*-routes: the same binary with $ROUTES routers configured ($((ROUTES - 1)) decoys that never match + the catch-all)"
 
 # ------------------------------------------------------------- work + trap --
 WORK=$(mktemp -d -t enginebench.XXXXXX) || die "mktemp failed"
@@ -278,10 +276,41 @@ render "$ROOT/bench/conf/haproxy.cfg.tmpl" "$WORK/conf/haproxy.cfg" PORT="${T_PO
 haproxy -c -q -f "$WORK/conf/haproxy.cfg" || die "haproxy config invalid"
 T_CMD[haproxy]="exec haproxy -db -f '$WORK/conf/haproxy.cfg'"
 engine_cmd() { # BIN PORT
-  echo "exec '$1' proxy --listen 127.0.0.1:$2 --to http://$O1 --to http://$O2 --log-level warning$ROUTE_ARGS"
+  echo "exec '$1' proxy --listen 127.0.0.1:$2 --to http://$O1 --to http://$O2 --log-level warning"
+}
+# routes_config N PORT FILE: the catch-all router to both origins plus N-1 decoy routers of the
+# kinds real configs have. None matches wrk's "GET /" with Host 127.0.0.1, so every request
+# walks the compiled table to the catch-all: the cost of a big table on the hot path.
+routes_config() {
+  local n=$1 port=$2 file=$3
+  {
+    printf '[entrypoints.web]\naddress = "127.0.0.1:%s"\n\n' "$port"
+    printf '[services.origins.load_balancer]\nstrategy = "round_robin"\n'
+    printf '[[services.origins.load_balancer.servers]]\nurl = "http://%s"\n' "$O1"
+    printf '[[services.origins.load_balancer.servers]]\nurl = "http://%s"\n\n' "$O2"
+    printf '[services.decoy.load_balancer]\n[[services.decoy.load_balancer.servers]]\nurl = "http://%s"\n\n' "$O1"
+    printf '[routers.catch-all]\nrule = "PathPrefix(`/`)"\nservice = "origins"\npriority = 1\n'
+    awk -v n="$n" 'BEGIN {
+      for (i = 1; i < n; i++) {
+        k = i % 5
+        if (k == 0) rule = sprintf("Host(`h%d.bench.example`)", i)
+        else if (k == 1) rule = sprintf("Host(`h%d.bench.example`) && PathPrefix(`/api/%d`)", i, i)
+        else if (k == 2) rule = sprintf("PathPrefix(`/svc%d/`)", i)
+        else if (k == 3) rule = sprintf("Host(`*.w%d.bench.example`)", i)
+        else rule = sprintf("Path(`/exact/%d`) && Method(`POST`)", i)
+        printf "[routers.r%d]\nrule = \"%s\"\nservice = \"decoy\"\n", i, rule
+      }
+    }'
+  } >"$file"
 }
 for b in aot jit; do
-  [[ -n ${EBIN[$b]} ]] && T_CMD[engine-$b]=$(engine_cmd "${EBIN[$b]}" "${T_PORT[engine-$b]}")
+  [[ -n ${EBIN[$b]} ]] || continue
+  T_CMD[engine-$b]=$(engine_cmd "${EBIN[$b]}" "${T_PORT[engine-$b]}")
+  if [[ -n $ROUTES ]]; then
+    routes_config "$ROUTES" "${T_PORT[engine-$b-routes]}" "$WORK/conf/engine-$b-routes.toml"
+    "${EBIN[$b]}" validate --config "$WORK/conf/engine-$b-routes.toml" >/dev/null || die "generated routes config invalid"
+    T_CMD[engine-$b-routes]="exec '${EBIN[$b]}' run --config '$WORK/conf/engine-$b-routes.toml' --log-level warning"
+  fi
 done
 
 # ------------------------------------------------- start-up, size, idle RSS --
