@@ -37,7 +37,11 @@ public interface IAdminBackend
     /// swaps it in atomically. On any problem nothing changes and the result lists every problem,
     /// one line each; it does not throw for an invalid config.
     /// </summary>
-    /// <param name="cancellationToken">Fires when the admin server stops; the backend decides whether a swap already under way completes.</param>
+    /// <param name="cancellationToken">
+    /// Fires when the admin server stops. It may end a wait before the swap starts (for a reload
+    /// lock, say); a swap under way should complete, since the server waits for this call and
+    /// then answers the client before it closes.
+    /// </param>
     Task<AdminApplyResult> ApplyConfigAsync(GatewayConfig config, CancellationToken cancellationToken);
 
     /// <summary>Writes every metric in the Prometheus text exposition format 0.0.4 (UTF-8).</summary>
