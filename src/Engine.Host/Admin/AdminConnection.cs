@@ -62,8 +62,13 @@ internal sealed class AdminConnection
                 HeadStatus status = await ReadHeadAsync().ConfigureAwait(false);
                 if (status != HeadStatus.Complete)
                 {
-                    reason = status == HeadStatus.TimedOut ? "request head timeout" : reason;
-                    if (status == HeadStatus.TimedOut && !_stopping.IsCancellationRequested)
+                    reason = status switch
+                    {
+                        HeadStatus.Idle => _stopping.IsCancellationRequested ? "server stopping" : "idle timeout",
+                        HeadStatus.TimedOut => "request head timeout",
+                        _ => reason,
+                    };
+                    if (status == HeadStatus.TimedOut)
                     {
                         await WriteAsync(AdminResponse.Errors(408, $"no complete request head within {DurationJsonConverter.Format(_options.RequestHeaderTimeout)}."), headOnly: false, close: true).ConfigureAwait(false);
                         linger = true;
@@ -157,6 +162,11 @@ internal sealed class AdminConnection
     {
         Complete,
         ClientClosed,
+
+        /// <summary>Nothing of a next request arrived in time, or the server stops: close without a word.</summary>
+        Idle,
+
+        /// <summary>Part of a head arrived, not all of it in time: worth a 408.</summary>
         TimedOut,
     }
 
@@ -175,9 +185,9 @@ internal sealed class AdminConnection
             }
             catch (OperationCanceledException)
             {
-                // Thread A (timer or Stop) cancels while thread B waits here. Silence on an idle
-                // keep-alive connection is not an error worth a response; a half-sent head is.
-                return copied > 0 || _stopping.IsCancellationRequested ? HeadStatus.TimedOut : HeadStatus.ClientClosed;
+                // Thread A (timer or StopAsync) cancels while thread B waits here. Silence on an
+                // idle keep-alive connection is not an error worth a response; a half-sent head is.
+                return copied > 0 && !_stopping.IsCancellationRequested ? HeadStatus.TimedOut : HeadStatus.Idle;
             }
             ReadOnlySequence<byte> buffer = result.Buffer;
 
