@@ -48,7 +48,7 @@ public static partial class AdminJson
         [typeof(WeightedServiceConfig)] = new WeightedServiceConfig(""),
     }.ToFrozenDictionary();
 
-    private static readonly JsonSerializerOptions s_options = AdminJsonContext.Default.Options;
+    private static readonly JsonSerializerOptions s_options = AdminJsonContext.Readable.Options;
 
     private static readonly FrozenDictionary<Type, JsonObject> s_defaultObjects =
         DefaultInstances.ToFrozenDictionary(pair => pair.Key, pair => JsonSerializer.SerializeToNode(pair.Value, s_options.GetTypeInfo(pair.Key))!.AsObject());
@@ -61,8 +61,8 @@ public static partial class AdminJson
     private static GatewayConfig ReadCompleted(ReadOnlySpan<byte> json)
     {
         JsonNode root = JsonNode.Parse(json, s_nodeOptions, s_documentOptions)!;
-        Complete(root, AdminJsonContext.Default.GatewayConfig);
-        return root.Deserialize(AdminJsonContext.Default.GatewayConfig)!;
+        Complete(root, AdminJsonContext.Readable.GatewayConfig);
+        return root.Deserialize(AdminJsonContext.Readable.GatewayConfig)!;
     }
 
     /// <summary>Completes <paramref name="node"/>, whose contract is <paramref name="typeInfo"/>, and everything under it.</summary>

@@ -22,7 +22,7 @@ public static partial class AdminJson
     }
 
     /// <summary>The config as the admin API writes it (secrets not redacted: see <see cref="Redact"/>).</summary>
-    public static string SerializeConfig(GatewayConfig config) => JsonSerializer.Serialize(config, AdminJsonContext.Default.GatewayConfig);
+    public static string SerializeConfig(GatewayConfig config) => JsonSerializer.Serialize(config, AdminJsonContext.Readable.GatewayConfig);
 
     /// <summary>
     /// Reads a <see cref="GatewayConfig"/> from UTF-8 JSON. On failure <paramref name="error"/> says
@@ -36,7 +36,7 @@ public static partial class AdminJson
             // First read, as sent: every error here points into the caller's own text. Its
             // result is discarded because absent members came out as default(T) (see
             // AdminJson.Defaults.cs).
-            if (JsonSerializer.Deserialize(json, AdminJsonContext.Default.GatewayConfig) == null)
+            if (JsonSerializer.Deserialize(json, AdminJsonContext.Readable.GatewayConfig) == null)
             {
                 error = "the body must be a JSON object (a gateway config), not null.";
                 return false;

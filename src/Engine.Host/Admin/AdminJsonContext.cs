@@ -1,3 +1,4 @@
+using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Engine.Core.Configuration;
@@ -40,4 +41,20 @@ namespace Engine.Host.Admin;
 [JsonSerializable(typeof(AdminRoutes))]
 [JsonSerializable(typeof(AdminApplied))]
 [JsonSerializable(typeof(AdminErrors))]
-internal sealed partial class AdminJsonContext : JsonSerializerContext;
+internal sealed partial class AdminJsonContext : JsonSerializerContext
+{
+    /// <summary>
+    /// <see cref="JsonSerializerContext"/>'s generated settings, but escaping only what JSON
+    /// requires: the default encoder writes ' &lt; &gt; ` as \u0027 and friends for safe embedding
+    /// in HTML, which turns every rule (<c>PathPrefix(`/api`)</c>) and every error message into
+    /// noise. Admin answers are application/json with no-store and never embedded in a page.
+    /// </summary>
+    public static AdminJsonContext Readable => ReadableHolder.Instance;
+
+    // A nested holder, because the order of static initializers across the partial files of
+    // this class is unspecified: Default (generated) might not exist yet when Readable is built.
+    private static class ReadableHolder
+    {
+        public static readonly AdminJsonContext Instance = new(new JsonSerializerOptions(Default.Options) { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
+    }
+}

@@ -109,10 +109,10 @@ internal sealed class AdminRequestHandler
         {
             return route.Endpoint switch
             {
-                Endpoint.Health => AdminResponse.Json(200, _backend.GetHealth(), AdminJsonContext.Default.AdminHealth),
+                Endpoint.Health => AdminResponse.Json(200, _backend.GetHealth(), AdminJsonContext.Readable.AdminHealth),
                 Endpoint.Metrics => Metrics(),
                 Endpoint.Config when request.Method == HttpMethod.Put => await ApplyAsync(body, cancellationToken).ConfigureAwait(false),
-                Endpoint.Config => AdminResponse.Json(200, AdminJson.Redact(_backend.CurrentConfig), AdminJsonContext.Default.GatewayConfig),
+                Endpoint.Config => AdminResponse.Json(200, AdminJson.Redact(_backend.CurrentConfig), AdminJsonContext.Readable.GatewayConfig),
                 Endpoint.Routes => Routes(request.QueryValue("entrypoint")),
                 Endpoint.Liveness => AdminResponse.Text(200, "ok\n"),
                 Endpoint.Readiness => _backend.IsReady ? AdminResponse.Text(200, "ready\n") : AdminResponse.Text(503, "not ready\n"),
@@ -169,7 +169,7 @@ internal sealed class AdminRequestHandler
                 entrypoints.Add(new AdminEntrypointRoutes(name, _backend.RouterOrder(name), _backend.DescribeRoutes(name)));
             }
         }
-        return AdminResponse.Json(200, new AdminRoutes(entrypoints), AdminJsonContext.Default.AdminRoutes);
+        return AdminResponse.Json(200, new AdminRoutes(entrypoints), AdminJsonContext.Readable.AdminRoutes);
     }
 
     private async ValueTask<AdminResponse> ApplyAsync(ReadOnlyMemory<byte> body, CancellationToken cancellationToken)
@@ -187,6 +187,6 @@ internal sealed class AdminRequestHandler
             return AdminResponse.Errors(400, result.Errors);
         }
         HostLog.AdminConfigApplied(_logger, result.SnapshotVersion);
-        return AdminResponse.Json(200, new AdminApplied(true, result.SnapshotVersion), AdminJsonContext.Default.AdminApplied);
+        return AdminResponse.Json(200, new AdminApplied(true, result.SnapshotVersion), AdminJsonContext.Readable.AdminApplied);
     }
 }

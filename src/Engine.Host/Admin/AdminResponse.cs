@@ -34,7 +34,7 @@ internal sealed record AdminResponse
         new() { Status = status, ContentType = JsonType, Body = AdminJson.Serialize(value, typeInfo) };
 
     public static AdminResponse Errors(int status, params IReadOnlyList<string> errors) =>
-        Json(status, new AdminErrors(errors), AdminJsonContext.Default.AdminErrors);
+        Json(status, new AdminErrors(errors), AdminJsonContext.Readable.AdminErrors);
 
     public static AdminResponse Text(int status, string text) =>
         new() { Status = status, ContentType = TextType, Body = Encoding.UTF8.GetBytes(text) };

@@ -99,6 +99,8 @@ public sealed class AdminJsonTests
         Assert.Contains("\"max_age\": \"1h\"", json, StringComparison.Ordinal);
         Assert.Contains("\"source\": \"client_address\"", json, StringComparison.Ordinal);
         Assert.Contains("\"same_site\": \"strict\"", json, StringComparison.Ordinal);
+        // Rules stay readable: backticks are not escaped as \u0060 (the default HTML-safe encoder would).
+        Assert.Contains("\"rule\": \"Host(`api.example.com`) && PathPrefix(`/v1`)\"", json, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -231,7 +233,7 @@ public sealed class AdminJsonDefaultsTests
     [Fact]
     public void DefaultInstances_CoverEveryObjectTypeAGatewayConfigReaches()
     {
-        var options = AdminJsonContext.Default.Options;
+        var options = AdminJsonContext.Readable.Options;
         var seen = new HashSet<Type>();
         var pending = new Stack<Type>([typeof(GatewayConfig), typeof(ServiceConfigJson)]);
         while (pending.TryPop(out Type? type))
