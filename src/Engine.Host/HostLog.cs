@@ -43,4 +43,26 @@ internal static partial class HostLog
 
     [LoggerMessage(EventId = 121, Level = LogLevel.Error, Message = "Config reload refused ({Count} problems); the running config stays:\n{Errors}")]
     public static partial void ReloadRefused(ILogger logger, int count, string errors);
+
+    // 110-119: the admin API (Admin/).
+    [LoggerMessage(EventId = 130, Level = LogLevel.Information, Message = "Admin API on http://{EndPoint}/api/gateway/ ({Authentication})")]
+    public static partial void AdminListening(ILogger logger, string endPoint, string authentication);
+
+    [LoggerMessage(EventId = 131, Level = LogLevel.Information, Message = "Config applied through the admin API: snapshot {SnapshotVersion}")]
+    public static partial void AdminConfigApplied(ILogger logger, long snapshotVersion);
+
+    [LoggerMessage(EventId = 132, Level = LogLevel.Warning, Message = "Config from the admin API refused: {Errors}")]
+    public static partial void AdminConfigRefused(ILogger logger, string errors);
+
+    [LoggerMessage(EventId = 133, Level = LogLevel.Warning, Message = "Admin request without a valid token from {Remote}: {Method} {Path}")]
+    public static partial void AdminUnauthorized(ILogger logger, string remote, string method, string path);
+
+    [LoggerMessage(EventId = 134, Level = LogLevel.Warning, Message = "Admin connection from {Remote} refused: {Limit} connections already open")]
+    public static partial void AdminConnectionRefused(ILogger logger, string remote, int limit);
+
+    [LoggerMessage(EventId = 135, Level = LogLevel.Error, Message = "Admin request {Method} {Path} failed")]
+    public static partial void AdminRequestFailed(ILogger logger, string method, string path, Exception exception);
+
+    [LoggerMessage(EventId = 136, Level = LogLevel.Debug, Message = "Admin connection from {Remote} closed: {Reason}")]
+    public static partial void AdminConnectionClosed(ILogger logger, string remote, string reason);
 }
