@@ -93,6 +93,28 @@ public sealed class HistogramTests
         Assert.Equal(10, Histogram.DefaultLatencyBounds[^1]);
     }
 
+    [Fact]
+    public void ObserveAndIncrement_InSteadyState_AllocateNothing()
+    {
+        var histogram = new Histogram();
+        var counter = new StripedCounter();
+        var set = new StripedCounterSet(4);
+        histogram.Observe(1);
+        counter.Increment();
+        set.Add(3, 1);
+
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        for (int i = 0; i < 100_000; i++)
+        {
+            histogram.Observe(i * 1e-4);
+            counter.Add(i);
+            set.Increment(i & 3);
+        }
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+
+        Assert.Equal(0, allocated);
+    }
+
     private static long[] Cumulative(Histogram histogram)
     {
         long[] counts = new long[histogram.UpperBounds.Length + 1];
