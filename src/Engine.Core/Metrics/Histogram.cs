@@ -33,7 +33,7 @@ public sealed class Histogram
         _bounds = upperBounds.ToArray();
         _sumIndex = _bounds.Length + 1;
         _stride = Striping.Stride(_sumIndex + 1);
-        _cells = new long[Striping.StripeCount * _stride];
+        _cells = new long[Striping.CellCount(_stride)];
     }
 
     /// <summary>A histogram over <see cref="DefaultLatencyBounds"/>.</summary>
@@ -77,7 +77,7 @@ public sealed class Histogram
         get
         {
             long count = 0;
-            for (int row = 0; row < _cells.Length; row += _stride)
+            for (int row = Striping.FirstRow; row < _cells.Length; row += _stride)
             {
                 for (int bucket = 0; bucket < _sumIndex; bucket++)
                 {
@@ -94,7 +94,7 @@ public sealed class Histogram
         get
         {
             double sum = 0;
-            for (int row = 0; row < _cells.Length; row += _stride)
+            for (int row = Striping.FirstRow; row < _cells.Length; row += _stride)
             {
                 sum += BitConverter.Int64BitsToDouble(Volatile.Read(ref _cells[row + _sumIndex]));
             }
@@ -114,7 +114,7 @@ public sealed class Histogram
         }
 
         destination[.._sumIndex].Clear();
-        for (int row = 0; row < _cells.Length; row += _stride)
+        for (int row = Striping.FirstRow; row < _cells.Length; row += _stride)
         {
             for (int bucket = 0; bucket < _sumIndex; bucket++)
             {

@@ -96,11 +96,17 @@ public sealed partial class PrometheusTextWriter
         counts = counts[..buckets];
         // The buckets and the sum are read apart: an observation racing the scrape may be in one
         // and not yet the other. The count is the +Inf bucket, so buckets and count always agree.
-        histogram.CopyCumulativeCounts(counts);
-        WriteHistogram(histogram.UpperBounds, counts, histogram.Sum, labels);
-        if (rented is not null)
+        try
         {
-            ArrayPool<long>.Shared.Return(rented);
+            histogram.CopyCumulativeCounts(counts);
+            WriteHistogram(histogram.UpperBounds, counts, histogram.Sum, labels);
+        }
+        finally
+        {
+            if (rented is not null)
+            {
+                ArrayPool<long>.Shared.Return(rented);
+            }
         }
     }
 

@@ -15,7 +15,7 @@ public sealed class StripedCounter
     public StripedCounter()
     {
         _stride = Striping.Stride(1);
-        _cells = new long[Striping.StripeCount * _stride];
+        _cells = new long[Striping.CellCount(_stride)];
     }
 
     public void Increment() => Interlocked.Increment(ref _cells[Striping.RowStart(_stride)]);
@@ -31,7 +31,7 @@ public sealed class StripedCounter
     public long Read()
     {
         long sum = 0;
-        for (int i = 0; i < _cells.Length; i += _stride)
+        for (int i = Striping.FirstRow; i < _cells.Length; i += _stride)
         {
             sum += Volatile.Read(ref _cells[i]);
         }

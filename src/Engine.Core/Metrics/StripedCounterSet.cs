@@ -17,7 +17,7 @@ public sealed class StripedCounterSet
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(count);
         Count = count;
         _stride = Striping.Stride(count);
-        _cells = new long[Striping.StripeCount * _stride];
+        _cells = new long[Striping.CellCount(_stride)];
     }
 
     /// <summary>How many counters the set holds.</summary>
@@ -43,7 +43,7 @@ public sealed class StripedCounterSet
             ThrowIndexOutOfRange(index);
         }
         long sum = 0;
-        for (int row = 0; row < _cells.Length; row += _stride)
+        for (int row = Striping.FirstRow; row < _cells.Length; row += _stride)
         {
             sum += Volatile.Read(ref _cells[row + index]);
         }
