@@ -12,6 +12,12 @@ namespace Engine.Perf.Metrics;
 /// with its histogram. <see cref="Threads"/> threads record at once; an operation is one record
 /// on one thread, so with 2 threads a flat figure means no contention.
 /// </summary>
+/// <remarks>
+/// Measured on the 2-core shared dev machine (--inProcess, 10 iterations, load average ~4, so
+/// compare ratios): per operation with 1 thread / 2 threads, shared Interlocked increment
+/// 3.5 / 7.7 ns, StripedCounter 5.3 / 3.3 ns, Record on shared Interlocked cells (no histogram)
+/// 8.9 / 104 ns, striped Record with its histogram 12.0 / 20.1 ns; 0 B allocated by any.
+/// </remarks>
 [MemoryDiagnoser]
 public class CounterContentionBenchmark
 {
