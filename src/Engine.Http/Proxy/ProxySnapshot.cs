@@ -18,7 +18,7 @@ namespace Engine.Http.Proxy;
 /// and in-flight counters) of every destination whose service, address, weight and pool settings
 /// did not change; <see cref="Retire"/> closes only what the next snapshot dropped.
 /// </remarks>
-public sealed class ProxySnapshot : IDisposable
+public sealed partial class ProxySnapshot : IDisposable
 {
     private static readonly RouteTable<RouteModel> s_noRoutes = RouteTable.Compile<RouteModel>([]);
 

@@ -1,0 +1,171 @@
+using System.Buffers;
+using System.Reflection;
+using System.Runtime.InteropServices;
+using Engine.Core.Metrics;
+using Engine.Http.Http1;
+using Engine.Http.Proxy;
+
+namespace Engine.Host.Metrics;
+
+/// <summary>
+/// Renders everything the engine counts as Prometheus text (format 0.0.4): the data path's
+/// counters from <see cref="ProxyMetrics"/>, per entrypoint, router and service; upstream pools
+/// from the current <see cref="ProxySnapshot"/>; config reloads; build info; and the process's
+/// and .NET runtime's standard metrics. The admin server's <c>/metrics</c> calls
+/// <see cref="Write"/> per scrape and answers with <see cref="PrometheusTextWriter.ContentType"/>.
+/// </summary>
+/// <remarks>
+/// Families are written in a fixed order and series sorted by label values, so two scrapes of an
+/// idle engine differ only in values. Everything here is plain reads of counters: no reflection,
+/// nothing the trimmer or native AOT could miss.
+/// </remarks>
+public static partial class GatewayMetricsExporter
+{
+    /// <summary>"1xx" .. "5xx" at index 1 .. 5.</summary>
+    private static readonly string[] s_codeClasses = ["0xx", "1xx", "2xx", "3xx", "4xx", "5xx"];
+
+    // Label values for the enums, computed once: snake_case of the member names.
+    private static readonly (RequestRejectionReason Reason, string Label)[] s_rejectionReasons =
+        [.. Enum.GetValues<RequestRejectionReason>().Where(r => r != RequestRejectionReason.None).Select(r => (r, ToSnakeCase(r.ToString())))];
+
+    private static readonly (UpstreamErrorKind Kind, string Label)[] s_upstreamErrorKinds =
+        [.. Enum.GetValues<UpstreamErrorKind>().Select(k => (k, ToSnakeCase(k.ToString())))];
+
+    private static readonly string s_version =
+        typeof(GatewayMetricsExporter).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion
+        ?? typeof(GatewayMetricsExporter).Assembly.GetName().Version?.ToString()
+        ?? "unknown";
+
+    /// <summary>
+    /// Writes every family, UTF-8, into <paramref name="output"/>. The output is an
+    /// <see cref="IBufferWriter{T}"/> rather than a <see cref="TextWriter"/>: the text goes as
+    /// bytes straight into a response's <c>PipeWriter</c> (or an <see cref="ArrayBufferWriter{T}"/>),
+    /// with no string building and no encoder in between. Safe to call from several threads at once.
+    /// </summary>
+    /// <param name="snapshot">The current snapshot, for upstream pool gauges; null before start (no pool series then).</param>
+    public static void Write(IBufferWriter<byte> output, ProxyMetrics metrics, ProxySnapshot? snapshot, ReloadMetrics reloads)
+    {
+        ArgumentNullException.ThrowIfNull(output);
+        ArgumentNullException.ThrowIfNull(metrics);
+        ArgumentNullException.ThrowIfNull(reloads);
+
+        var writer = new PrometheusTextWriter(output);
+        WriteProxyFamilies(writer, metrics);
+        WriteRequestFamilies(writer, "entrypoint", s_entrypointLabels, metrics.Entrypoints);
+        WriteRequestFamilies(writer, "router", s_routerLabels, metrics.Routers);
+        WriteRequestFamilies(writer, "service", s_serviceLabels, metrics.Services);
+        if (snapshot is not null)
+        {
+            WritePoolFamily(writer, snapshot);
+        }
+        WriteReloadFamilies(writer, reloads);
+        writer.BeginFamily("engine_build_info", MetricType.Gauge, "Always 1; the labels say which engine build and .NET runtime are running.");
+        writer.WriteSample(1L, new MetricLabel("version", s_version), new MetricLabel("runtime", RuntimeInformation.FrameworkDescription));
+        WriteProcessFamilies(writer);
+        WriteRuntimeFamilies(writer);
+    }
+
+    private static void WriteProxyFamilies(PrometheusTextWriter writer, ProxyMetrics metrics)
+    {
+        Counter(writer, "engine_requests_total", "HTTP requests read from clients, on every entrypoint.", metrics.Requests);
+
+        writer.BeginFamily("engine_responses_total", MetricType.Counter, "HTTP responses sent to clients, by status class, on every entrypoint.");
+        for (int statusClass = 1; statusClass <= 5; statusClass++)
+        {
+            writer.WriteSample(metrics.Responses(statusClass), new MetricLabel("code_class", s_codeClasses[statusClass]));
+        }
+
+        Counter(writer, "engine_connections_accepted_total", "Client connections accepted, on every entrypoint.", metrics.ConnectionsAccepted);
+        Gauge(writer, "engine_open_connections", "Client connections open now, on every entrypoint.", metrics.ConnectionsOpen);
+
+        writer.BeginFamily("engine_request_rejections_total", MetricType.Counter, "Requests rejected by the HTTP parser before forwarding, by reason; the connection is closed after the error response.");
+        foreach ((RequestRejectionReason reason, string label) in s_rejectionReasons)
+        {
+            writer.WriteSample(metrics.Rejections(reason), new MetricLabel("reason", label));
+        }
+
+        writer.BeginFamily("engine_upstream_errors_total", MetricType.Counter, "Failed exchanges with upstream destinations, by kind.");
+        foreach ((UpstreamErrorKind kind, string label) in s_upstreamErrorKinds)
+        {
+            writer.WriteSample(metrics.UpstreamErrors(kind), new MetricLabel("kind", label));
+        }
+
+        Counter(writer, "engine_upstream_retries_total", "Requests retried on a fresh upstream connection after a pooled one turned out closed.", metrics.Retries);
+        Counter(writer, "engine_client_aborts_total", "Exchanges abandoned because the client went away.", metrics.ClientAborts);
+    }
+
+    private static void WritePoolFamily(PrometheusTextWriter writer, ProxySnapshot snapshot)
+    {
+        UpstreamPoolStats[] pools = [.. snapshot.GetUpstreamPools()];
+        if (pools.Length == 0)
+        {
+            return;
+        }
+        Array.Sort(pools, static (a, b) =>
+        {
+            int byService = string.CompareOrdinal(a.Service, b.Service);
+            return byService != 0 ? byService : string.CompareOrdinal(a.Destination, b.Destination);
+        });
+
+        writer.BeginFamily("engine_upstream_pool_connections", MetricType.Gauge,
+            "Upstream connections per destination pool: state=\"open\" counts every open connection (leased or idle), state=\"idle\" those waiting for reuse.");
+        foreach (UpstreamPoolStats pool in pools)
+        {
+            var service = new MetricLabel("service", pool.Service);
+            var destination = new MetricLabel("destination", pool.Destination);
+            writer.WriteSample(pool.OpenConnections, service, destination, new MetricLabel("state", "open"));
+            writer.WriteSample(pool.IdleConnections, service, destination, new MetricLabel("state", "idle"));
+        }
+    }
+
+    private static void WriteReloadFamilies(PrometheusTextWriter writer, ReloadMetrics reloads)
+    {
+        writer.BeginFamily("engine_config_reloads_total", MetricType.Counter, "Configuration loads, the initial one included, by result.");
+        writer.WriteSample(reloads.Successes, new MetricLabel("result", "success"));
+        writer.WriteSample(reloads.Failures, new MetricLabel("result", "failure"));
+
+        writer.BeginFamily("engine_config_last_reload_success_timestamp_seconds", MetricType.Gauge,
+            "Unix time of the last successful configuration load; 0 before the first.");
+        writer.WriteSample(reloads.LastSuccess is { } last ? last.ToUnixTimeMilliseconds() / 1000.0 : 0.0);
+    }
+
+    private static void Counter(PrometheusTextWriter writer, string name, string help, long value)
+    {
+        writer.BeginFamily(name, MetricType.Counter, help);
+        writer.WriteSample(value);
+    }
+
+    private static void Gauge(PrometheusTextWriter writer, string name, string help, long value)
+    {
+        writer.BeginFamily(name, MetricType.Gauge, help);
+        writer.WriteSample(value);
+    }
+
+    /// <summary>
+    /// PascalCase to snake_case, as Prometheus label values are conventionally written:
+    /// <c>ConnectRefused</c> -> <c>connect_refused</c>, <c>HTTPVersion</c> -> <c>http_version</c>.
+    /// </summary>
+    internal static string ToSnakeCase(string name)
+    {
+        var builder = new System.Text.StringBuilder(name.Length + 8);
+        for (int i = 0; i < name.Length; i++)
+        {
+            char c = name[i];
+            if (char.IsAsciiLetterUpper(c))
+            {
+                bool afterLowerOrDigit = i > 0 && (char.IsAsciiLetterLower(name[i - 1]) || char.IsAsciiDigit(name[i - 1]));
+                bool endsAcronym = i > 0 && char.IsAsciiLetterUpper(name[i - 1]) && i + 1 < name.Length && char.IsAsciiLetterLower(name[i + 1]);
+                if (afterLowerOrDigit || endsAcronym)
+                {
+                    builder.Append('_');
+                }
+                builder.Append(char.ToLowerInvariant(c));
+            }
+            else
+            {
+                builder.Append(c);
+            }
+        }
+        return builder.ToString();
+    }
+}
