@@ -30,7 +30,8 @@ internal sealed record CommandLine(Verb Verb, string? ConfigPath, string? Listen
 
           engine [run] [--log-level LEVEL]
               Run the embedded default: a proxy on http://127.0.0.1:8080/ in front of a
-              built-in sample origin on 127.0.0.1:8081. Try: curl http://127.0.0.1:8080/
+              built-in sample origin on 127.0.0.1:8081, and the admin API on 127.0.0.1:9901.
+              Try: curl http://127.0.0.1:8080/ and curl http://127.0.0.1:9901/metrics
 
           engine proxy --listen ADDRESS --to URL [--to URL ...] [--log-level LEVEL]
               Run a round-robin reverse proxy without a config file.
@@ -44,7 +45,8 @@ internal sealed record CommandLine(Verb Verb, string? ConfigPath, string? Listen
           -c, --config PATH    a TOML file, or a directory of *.toml files merged in name order
           --log-level LEVEL    trace, debug, information (default), warning, error, critical, none
 
-        SIGTERM or Ctrl+C stops accepting, lets in-flight requests finish, then exits.
+        Signals: SIGTERM or Ctrl+C stops accepting, lets in-flight requests finish, then exits;
+        SIGHUP reloads the config files; SIGUSR1 reopens the access log file (after rotation).
 
         """;
 

@@ -21,7 +21,12 @@ public sealed partial class Gateway
     /// with. An invalid config or an address that cannot be bound leaves the running config in
     /// place; the result says why. Reloads run one at a time.
     /// </summary>
-    public async Task<ReloadResult> ReloadAsync(GatewayConfig next, CancellationToken cancellationToken = default)
+    public async Task<ReloadResult> ReloadAsync(GatewayConfig next, CancellationToken cancellationToken = default) =>
+        await ReloadAsync(next, "api", cancellationToken).ConfigureAwait(false);
+
+    /// <inheritdoc cref="ReloadAsync(GatewayConfig, CancellationToken)"/>
+    /// <param name="source">What asked for it, for health views and logs: "file", "signal", "admin_api", "api".</param>
+    public async Task<ReloadResult> ReloadAsync(GatewayConfig next, string source, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(next);
         await _reloadLock.WaitAsync(cancellationToken).ConfigureAwait(false);
@@ -30,7 +35,7 @@ public sealed partial class Gateway
         {
             if (_state != GatewayState.Running || _runtime is null)
             {
-                return Refused(started, [$"the gateway is {_state.ToString().ToLowerInvariant()}, not running."]);
+                return Refused(started, source, [$"the gateway is {_state.ToString().ToLowerInvariant()}, not running."]);
             }
 
             // :: Step 1: compile.
@@ -42,7 +47,7 @@ public sealed partial class Gateway
             }
             catch (GatewayConfigException ex)
             {
-                return Refused(started, ex.Errors);
+                return Refused(started, source, ex.Errors);
             }
 
             // :: Step 2: swap (a new access log file opens first: a bad path refuses the reload).
@@ -53,7 +58,7 @@ public sealed partial class Gateway
             catch (GatewayConfigException ex)
             {
                 snapshot.Retire(previous);
-                return Refused(started, ex.Errors);
+                return Refused(started, source, ex.Errors);
             }
             _runtime.Swap(snapshot);
 
@@ -82,7 +87,7 @@ public sealed partial class Gateway
                 }
                 snapshot.Retire(previous);
                 ApplyAccessLog(_config.AccessLog);
-                return Refused(started, [$"cannot listen: {ex.Message}"]);
+                return Refused(started, source, [$"cannot listen: {ex.Message}"]);
             }
 
             foreach ((HttpEntrypoint entrypoint, EntrypointConfig config) in kept)
@@ -104,12 +109,15 @@ public sealed partial class Gateway
                 }
             }
 
-            // :: Step 4: retire.
+            // :: Step 4: retire; the admin listener follows its settings (off the caller's path:
+            // an admin PUT is waiting on this very reload).
             previous.Retire(snapshot);
+            ApplyAdmin(next.Admin);
             _config = next;
             long version = Interlocked.Increment(ref _version);
-            var result = new ReloadResult(true, version, DateTimeOffset.UtcNow, [], Stopwatch.GetElapsedTime(started));
+            var result = new ReloadResult(true, version, DateTimeOffset.UtcNow, [], Stopwatch.GetElapsedTime(started)) { Source = source };
             _lastReload = result;
+            _reloadMetrics.OnReload(success: true);
             HostLog.ReloadApplied(_log, version, next.Routers.Count, next.Services.Count, result.Duration.TotalMilliseconds);
             return result;
         }
@@ -119,10 +127,11 @@ public sealed partial class Gateway
         }
     }
 
-    private ReloadResult Refused(long started, IReadOnlyList<string> errors)
+    private ReloadResult Refused(long started, string source, IReadOnlyList<string> errors)
     {
-        var result = new ReloadResult(false, Interlocked.Read(ref _version), DateTimeOffset.UtcNow, errors, Stopwatch.GetElapsedTime(started));
+        var result = new ReloadResult(false, Interlocked.Read(ref _version), DateTimeOffset.UtcNow, errors, Stopwatch.GetElapsedTime(started)) { Source = source };
         _lastReload = result;
+        _reloadMetrics.OnReload(success: false);
         HostLog.ReloadRefused(_log, errors.Count, string.Join(Environment.NewLine, errors));
         return result;
     }

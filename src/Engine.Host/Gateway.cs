@@ -105,6 +105,7 @@ public sealed partial class Gateway : IAsyncDisposable
             {
                 StartEntrypoint(entrypoint);
             }
+            StartAdmin(_config.Admin);
         }
         catch
         {
@@ -116,6 +117,7 @@ public sealed partial class Gateway : IAsyncDisposable
             {
                 _entrypoints.Clear();
             }
+            await StopAdminAsync().ConfigureAwait(false);
             snapshot.Dispose();
             if (_runtime.AccessLog is { } log)
             {
@@ -125,6 +127,7 @@ public sealed partial class Gateway : IAsyncDisposable
             throw;
         }
         Interlocked.Exchange(ref _version, 1);
+        _reloadMetrics.OnReload(success: true);
         _uptime.Start();
         _state = GatewayState.Running;
     }
@@ -163,6 +166,8 @@ public sealed partial class Gateway : IAsyncDisposable
                 retiring = [.. _retiring];
             }
             await Task.WhenAll(retiring).ConfigureAwait(false);
+            // The admin API answers until the drain is over: /readyz says 503 while it lasts.
+            await StopAdminAsync().ConfigureAwait(false);
             _runtime?.Current.Dispose();
             if (_runtime?.AccessLog is { } log)
             {
@@ -216,4 +221,8 @@ public sealed record GatewayHealth(
 public sealed record EntrypointHealth(string Name, string Address, int OpenConnections);
 
 /// <summary>The outcome of one reload: applied (with the new snapshot version) or refused with every reason.</summary>
-public sealed record ReloadResult(bool Success, long Version, DateTimeOffset At, IReadOnlyList<string> Errors, TimeSpan Duration);
+public sealed record ReloadResult(bool Success, long Version, DateTimeOffset At, IReadOnlyList<string> Errors, TimeSpan Duration)
+{
+    /// <summary>What asked for the reload: "file", "signal", "admin_api" or "api" (an embedding program).</summary>
+    public string Source { get; init; } = "api";
+}

@@ -14,7 +14,7 @@ internal static class GatewayReload
     {
         ArgumentNullException.ThrowIfNull(gateway);
         ArgumentNullException.ThrowIfNull(next);
-        ReloadResult result = await gateway.ReloadAsync(next).ConfigureAwait(false);
+        ReloadResult result = await gateway.ReloadAsync(next, "file").ConfigureAwait(false);
         if (!result.Success)
         {
             throw new InvalidOperationException(string.Join("; ", result.Errors));

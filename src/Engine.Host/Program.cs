@@ -107,6 +107,10 @@ internal static class Program
             string destinations = string.Join(", ", config.Services.SelectMany(s => s.Destinations).Select(d => d.Address));
             HostLog.Proxying(log, entrypoint.BoundEndPoint!.ToString(), destinations);
         }
+        if (gateway.AdminEndPoint is { } adminEndPoint)
+        {
+            HostLog.AdminListening(log, adminEndPoint.ToString());
+        }
         if (sample != null)
         {
             HostLog.SampleOriginStarted(log, sample.EndPoint.ToString(), gateway.EndPointOf("web").ToString());
@@ -171,8 +175,11 @@ internal static class DefaultConfig
 {
     public static readonly IPEndPoint SampleOriginEndPoint = new(IPAddress.Loopback, 8081);
 
-    /// <summary>The proxy on 127.0.0.1:8080 in front of the built-in sample origin.</summary>
-    public static GatewayConfig Create() => ForProxy("127.0.0.1:8080", [$"http://{SampleOriginEndPoint}"]);
+    /// <summary>The proxy on 127.0.0.1:8080 in front of the built-in sample origin, and the admin API on 127.0.0.1:9901.</summary>
+    public static GatewayConfig Create() => ForProxy("127.0.0.1:8080", [$"http://{SampleOriginEndPoint}"]) with
+    {
+        Admin = new AdminConfig(),
+    };
 
     public static GatewayConfig ForProxy(string listen, IReadOnlyList<string> destinations) => new()
     {

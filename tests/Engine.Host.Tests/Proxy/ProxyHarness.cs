@@ -27,7 +27,8 @@ internal sealed class ProxyHarness : IAsyncDisposable
         Func<UpstreamPoolConfig, UpstreamPoolConfig>? pool = null,
         IReadOnlyList<RouterConfig>? routers = null,
         IReadOnlyList<ServiceConfig>? services = null,
-        TimeSpan? drainTimeout = null)
+        TimeSpan? drainTimeout = null,
+        AdminConfig? admin = null)
     {
         var config = new GatewayConfig
         {
@@ -35,6 +36,7 @@ internal sealed class ProxyHarness : IAsyncDisposable
             Services = services ?? [new ServiceConfig("origin", [.. origins.Select(o => new DestinationConfig(o))]) { Pool = (pool ?? (p => p))(UpstreamPoolConfig.Default) }],
             Routers = routers ?? [RouterConfig.CatchAll("all", "origin")],
             DrainTimeout = drainTimeout ?? TimeSpan.FromSeconds(5),
+            Admin = admin,
         };
         var gateway = new Gateway(config);
         await gateway.StartAsync();

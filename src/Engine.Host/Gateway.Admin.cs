@@ -1,0 +1,111 @@
+using System.Buffers;
+using System.Net;
+using Engine.Core.Configuration;
+using Engine.Host.Admin;
+using Engine.Host.Metrics;
+using Microsoft.Extensions.Logging;
+
+namespace Engine.Host;
+
+/// <summary>The gateway as the admin API sees it, and the admin listener's life next to the entrypoints'.</summary>
+public sealed partial class Gateway : IAdminBackend
+{
+    private readonly ReloadMetrics _reloadMetrics = new();
+    private AdminServer? _admin;
+    private AdminConfig? _adminConfig;
+    private Task _adminChange = Task.CompletedTask;
+
+    /// <summary>Where the admin API listens; null when it is off (or moving after a reload).</summary>
+    public IPEndPoint? AdminEndPoint => Volatile.Read(ref _admin)?.EndPoint;
+
+    /// <summary>Writes every metric family as Prometheus text (what <c>GET /metrics</c> serves).</summary>
+    public void WriteMetrics(IBufferWriter<byte> output) =>
+        GatewayMetricsExporter.Write(output, _metrics, _runtime?.Current, _reloadMetrics);
+
+    GatewayConfig IAdminBackend.CurrentConfig => _config;
+
+    bool IAdminBackend.IsReady => _state == GatewayState.Running;
+
+    IReadOnlyList<string> IAdminBackend.EntrypointNames => [.. Entrypoints.Select(e => e.Config.Name)];
+
+    AdminHealth IAdminBackend.GetHealth()
+    {
+        GatewayHealth health = GetHealth();
+        ReloadResult? last = _lastReload;
+        return new AdminHealth(
+            health.State,
+            health.Uptime,
+            SnapshotVersion,
+            last is null ? null : new AdminReloadStatus(last.At, last.Source, last.Success, last.Errors),
+            health.Entrypoints,
+            health.Requests,
+            health.RejectedRequests,
+            health.UpstreamErrors);
+    }
+
+    IReadOnlyList<string> IAdminBackend.RouterOrder(string entrypoint) => Snapshot.RouterOrder(entrypoint);
+
+    string IAdminBackend.DescribeRoutes(string entrypoint) => Snapshot.DescribeRoutes(entrypoint);
+
+    async Task<AdminApplyResult> IAdminBackend.ApplyConfigAsync(GatewayConfig config, CancellationToken cancellationToken)
+    {
+        ReloadResult result = await ReloadAsync(config, "admin_api", cancellationToken).ConfigureAwait(false);
+        return result.Success ? AdminApplyResult.Success(result.Version) : AdminApplyResult.Failure(result.Errors);
+    }
+
+    /// <summary>Opens the admin listener at start; a bind failure fails the start like an entrypoint's.</summary>
+    private void StartAdmin(AdminConfig? config)
+    {
+        _adminConfig = config;
+        if (config is not null)
+        {
+            Volatile.Write(ref _admin, AdminServer.Start(config, this, _loggerFactory.CreateLogger("Engine.Admin")));
+        }
+    }
+
+    /// <summary>
+    /// Moves the admin listener to <paramref name="next"/> when its settings changed. It runs in
+    /// the background: a PUT through the old listener is itself waiting on the reload that calls
+    /// this, and stopping that listener waits for the PUT. A failure to bind is logged; the
+    /// proxy's own reload has already succeeded.
+    /// </summary>
+    private void ApplyAdmin(AdminConfig? next)
+    {
+        if (Equals(_adminConfig, next))
+        {
+            return;
+        }
+
+        _adminConfig = next;
+        AdminServer? old = Interlocked.Exchange(ref _admin, null);
+        Task previous = _adminChange;
+        _adminChange = Task.Run(async () =>
+        {
+            await previous.ConfigureAwait(false);
+            if (old is not null)
+            {
+                await old.StopAsync().ConfigureAwait(false);
+            }
+            if (next is not null && _state == GatewayState.Running)
+            {
+                try
+                {
+                    Volatile.Write(ref _admin, AdminServer.Start(next, this, _loggerFactory.CreateLogger("Engine.Admin")));
+                }
+                catch (Exception ex) when (ex is Microsoft.AspNetCore.Connections.AddressInUseException or System.Net.Sockets.SocketException)
+                {
+                    HostLog.AdminListenFailed(_log, next.Address, ex.Message);
+                }
+            }
+        });
+    }
+
+    private async Task StopAdminAsync()
+    {
+        await _adminChange.ConfigureAwait(false);
+        if (Interlocked.Exchange(ref _admin, null) is { } admin)
+        {
+            await admin.StopAsync().ConfigureAwait(false);
+        }
+    }
+}
