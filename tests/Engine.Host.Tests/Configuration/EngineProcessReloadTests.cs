@@ -62,15 +62,29 @@ public sealed class EngineProcessReloadTests : IDisposable
         return body;
     }
 
-    private static Process StartEngine(string configPath)
+    /// <summary>Runs the engine binary on <paramref name="configPath"/> for the length of <paramref name="scenario"/>; returns what it logged.</summary>
+    private static async Task<string> RunEngineAsync(string configPath, int port, Func<Process, Task> scenario)
     {
         string engineDll = Path.Combine(AppContext.BaseDirectory, "engine.dll");
-        return Process.Start(new ProcessStartInfo("dotnet", $"exec {engineDll} run --config {configPath} --log-level information")
+        using Process engine = Process.Start(new ProcessStartInfo("dotnet", $"exec {engineDll} run --config {configPath} --log-level information")
         {
             UseShellExecute = false,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         })!;
+        Task<string> stdout = engine.StandardOutput.ReadToEndAsync();
+        Task<string> stderr = engine.StandardError.ReadToEndAsync();
+        try
+        {
+            TestTools.WaitForListener(new IPEndPoint(IPAddress.Loopback, port), TimeSpan.FromSeconds(20));
+            await scenario(engine);
+        }
+        finally
+        {
+            engine.Kill();
+            await engine.WaitForExitAsync();
+        }
+        return await stdout + await stderr;
     }
 
     [Fact]
@@ -81,10 +95,8 @@ public sealed class EngineProcessReloadTests : IDisposable
         int port = TestTools.FreePort();
         string path = Path.Combine(_directory, "gateway.toml");
         File.WriteAllText(path, Config(port, a.Url, b.Url, "PathPrefix(`/a`)", watch: true));
-        using Process engine = StartEngine(path);
-        try
+        string log = await RunEngineAsync(path, port, async engine =>
         {
-            TestTools.WaitForListener(new IPEndPoint(IPAddress.Loopback, port), TimeSpan.FromSeconds(20));
             Assert.Equal("a", await WaitForBodyAsync($"http://127.0.0.1:{port}/a", body => body == "a"));
             Assert.Equal("b", await WaitForBodyAsync($"http://127.0.0.1:{port}/b", body => body == "b"));
 
@@ -97,14 +109,8 @@ public sealed class EngineProcessReloadTests : IDisposable
             await Task.Delay(1500);
             (_, string body, _) = await TestTools.CurlAsync($"-s http://127.0.0.1:{port}/b");
             Assert.Equal("a", body);
-        }
-        finally
-        {
-            engine.Kill();
-            await engine.WaitForExitAsync();
-        }
+        });
 
-        string log = await engine.StandardOutput.ReadToEndAsync() + await engine.StandardError.ReadToEndAsync();
         Assert.Contains("PathPrefx", log, StringComparison.Ordinal);
         Assert.Contains("did you mean PathPrefix?", log, StringComparison.Ordinal);
     }
@@ -117,10 +123,8 @@ public sealed class EngineProcessReloadTests : IDisposable
         int port = TestTools.FreePort();
         string path = Path.Combine(_directory, "gateway.toml");
         File.WriteAllText(path, Config(port, a.Url, b.Url, "PathPrefix(`/a`)", watch: false));
-        using Process engine = StartEngine(path);
-        try
+        await RunEngineAsync(path, port, async engine =>
         {
-            TestTools.WaitForListener(new IPEndPoint(IPAddress.Loopback, port), TimeSpan.FromSeconds(20));
             Assert.Equal("a", await WaitForBodyAsync($"http://127.0.0.1:{port}/a", body => body == "a"));
 
             File.WriteAllText(path, Config(port, b.Url, a.Url, "PathPrefix(`/a`)", watch: false));
@@ -130,11 +134,6 @@ public sealed class EngineProcessReloadTests : IDisposable
 
             TestTools.Run("kill", $"-HUP {engine.Id}", TimeSpan.FromSeconds(5));
             Assert.Equal("b", await WaitForBodyAsync($"http://127.0.0.1:{port}/a", body => body == "b"));
-        }
-        finally
-        {
-            engine.Kill();
-            await engine.WaitForExitAsync();
-        }
+        });
     }
 }
