@@ -20,7 +20,7 @@ public sealed partial class Gateway : IAdminBackend
 
     /// <summary>Writes every metric family as Prometheus text (what <c>GET /metrics</c> serves).</summary>
     public void WriteMetrics(IBufferWriter<byte> output) =>
-        GatewayMetricsExporter.Write(output, _metrics, _runtime?.Current, _reloadMetrics);
+        GatewayMetricsExporter.Write(output, _metrics, _runtime?.Current, _reloadMetrics, _runtime?.AccessLog);
 
     GatewayConfig IAdminBackend.CurrentConfig => _config;
 

@@ -3,6 +3,7 @@ using System.Reflection;
 using System.Runtime.InteropServices;
 using Engine.Core.Metrics;
 using Engine.Http.Http1;
+using Engine.Http.Logging;
 using Engine.Http.Proxy;
 
 namespace Engine.Host.Metrics;
@@ -43,7 +44,8 @@ public static partial class GatewayMetricsExporter
     /// with no string building and no encoder in between. Safe to call from several threads at once.
     /// </summary>
     /// <param name="snapshot">The current snapshot, for upstream pool gauges; null before start (no pool series then).</param>
-    public static void Write(IBufferWriter<byte> output, ProxyMetrics metrics, ProxySnapshot? snapshot, ReloadMetrics reloads)
+    /// <param name="accessLog">The access log in use, for its line counters; null when it is off.</param>
+    public static void Write(IBufferWriter<byte> output, ProxyMetrics metrics, ProxySnapshot? snapshot, ReloadMetrics reloads, AccessLogWriter? accessLog = null)
     {
         ArgumentNullException.ThrowIfNull(output);
         ArgumentNullException.ThrowIfNull(metrics);
@@ -59,6 +61,15 @@ public static partial class GatewayMetricsExporter
             WritePoolFamily(writer, snapshot);
         }
         WriteReloadFamilies(writer, reloads);
+        if (accessLog is not null)
+        {
+            // A reload that changes the access log opens a new writer: these restart from 0 then,
+            // which Prometheus's rate() reads as a counter reset.
+            writer.BeginFamily("engine_access_log_lines_total", MetricType.Counter, "Access log lines, by result: written to the sink, or dropped (queue full or sink failing).");
+            writer.WriteSample(accessLog.WrittenLines, new MetricLabel("result", "written"));
+            writer.WriteSample(accessLog.DroppedLines, new MetricLabel("result", "dropped"));
+            Counter(writer, "engine_access_log_write_errors_total", "Failed writes, flushes or reopens of the access log sink.", accessLog.WriteErrors);
+        }
         writer.BeginFamily("engine_build_info", MetricType.Gauge, "Always 1; the labels say which engine build and .NET runtime are running.");
         writer.WriteSample(1L, new MetricLabel("version", s_version), new MetricLabel("runtime", RuntimeInformation.FrameworkDescription));
         WriteProcessFamilies(writer);

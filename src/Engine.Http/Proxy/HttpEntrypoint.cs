@@ -174,6 +174,16 @@ public sealed class HttpEntrypoint : IHeartbeatHandler
         Metrics.OnConnectionClosed();
     }
 
+    private string DescribePhases()
+    {
+        var counts = new Dictionary<ConnectionPhase, int>();
+        foreach (Http1ServerConnection connection in _connections.Values)
+        {
+            counts[connection.Phase] = counts.GetValueOrDefault(connection.Phase) + 1;
+        }
+        return string.Join(", ", counts.Select(c => $"{c.Key}: {c.Value}"));
+    }
+
     public void OnHeartbeat(long now)
     {
         foreach (KeyValuePair<long, Http1ServerConnection> entry in _connections)
@@ -201,10 +211,18 @@ public sealed class HttpEntrypoint : IHeartbeatHandler
         {
             connection.BeginDrain();
         }
-        long deadline = Environment.TickCount64 + (long)drainTimeout.TotalMilliseconds;
+        long started = Environment.TickCount64;
+        long deadline = started + (long)drainTimeout.TotalMilliseconds;
+        bool reported = false;
         while (!_connections.IsEmpty && Environment.TickCount64 < deadline)
         {
             await Task.Delay(20).ConfigureAwait(false);
+            if (!reported && Environment.TickCount64 - started >= 2_000 && !_connections.IsEmpty)
+            {
+                // An operator waiting on a stop wants to know what it waits for.
+                reported = true;
+                Log.StillDraining(Config.Name, 2, _connections.Count, DescribePhases());
+            }
         }
         foreach (Http1ServerConnection connection in _connections.Values)
         {

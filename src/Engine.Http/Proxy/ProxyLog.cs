@@ -25,6 +25,8 @@ internal sealed partial class ProxyLog(ILogger logger)
 
     public void ListenerStopped(string entrypoint, int openConnections) => ListenerStoppedCore(_logger, entrypoint, openConnections);
 
+    public void StillDraining(string entrypoint, int seconds, int openConnections, string phases) => StillDrainingCore(_logger, entrypoint, seconds, openConnections, phases);
+
     [LoggerMessage(EventId = 1, Level = LogLevel.Error, Message = "Connection {ConnectionId} failed unexpectedly.")]
     private static partial void UnhandledConnectionErrorCore(ILogger logger, long connectionId, Exception exception);
 
@@ -45,4 +47,7 @@ internal sealed partial class ProxyLog(ILogger logger)
 
     [LoggerMessage(EventId = 7, Level = LogLevel.Information, Message = "Entrypoint {Entrypoint} stopped accepting; {OpenConnections} connections draining.")]
     private static partial void ListenerStoppedCore(ILogger logger, string entrypoint, int openConnections);
+
+    [LoggerMessage(EventId = 8, Level = LogLevel.Warning, Message = "Entrypoint {Entrypoint} still draining after {Seconds} s: {OpenConnections} connections ({Phases}).")]
+    private static partial void StillDrainingCore(ILogger logger, string entrypoint, int seconds, int openConnections, string phases);
 }

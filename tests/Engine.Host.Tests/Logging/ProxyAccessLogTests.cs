@@ -71,6 +71,11 @@ public sealed class ProxyAccessLogTests : IDisposable
         Assert.Equal(JsonValueKind.Null, unrouted.RootElement.GetProperty("router").ValueKind);
         Assert.Equal(JsonValueKind.Null, unrouted.RootElement.GetProperty("upstream_status").ValueKind);
         Assert.Equal(0, gateway.AccessLog!.DroppedLines);
+        var metrics = new System.Buffers.ArrayBufferWriter<byte>();
+        gateway.WriteMetrics(metrics);
+        string text = System.Text.Encoding.UTF8.GetString(metrics.WrittenSpan);
+        Assert.Contains("engine_access_log_lines_total{result=\"written\"} 2", text, StringComparison.Ordinal);
+        Assert.Contains("engine_access_log_lines_total{result=\"dropped\"} 0", text, StringComparison.Ordinal);
     }
 
     [Fact]
