@@ -28,7 +28,8 @@ internal sealed class ProxyHarness : IAsyncDisposable
         IReadOnlyList<RouterConfig>? routers = null,
         IReadOnlyList<ServiceConfig>? services = null,
         TimeSpan? drainTimeout = null,
-        AdminConfig? admin = null)
+        AdminConfig? admin = null,
+        AccessLogConfig? accessLog = null)
     {
         var config = new GatewayConfig
         {
@@ -37,6 +38,7 @@ internal sealed class ProxyHarness : IAsyncDisposable
             Routers = routers ?? [RouterConfig.CatchAll("all", "origin")],
             DrainTimeout = drainTimeout ?? TimeSpan.FromSeconds(5),
             Admin = admin,
+            AccessLog = accessLog,
         };
         var gateway = new Gateway(config);
         await gateway.StartAsync();
