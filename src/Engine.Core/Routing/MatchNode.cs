@@ -158,7 +158,9 @@ internal sealed class RegexNode(RegexTarget target, RuleMatcher source) : LeafNo
 
     public RegexTarget Target { get; } = target;
 
-    public Regex Regex { get; } = source.Regex!;
+    private readonly DeferredRegex _regex = source.Pattern!;
+
+    public Regex Regex => _regex.Value;
 
     /// <summary>Header name or query key, for those targets.</summary>
     public byte[]? Name { get; } = source.Key is null ? null : Encoding.UTF8.GetBytes(source.Key);

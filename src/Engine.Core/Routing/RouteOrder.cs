@@ -22,7 +22,7 @@ internal static class RouteOrder
         var errors = new List<RouteError>();
         var parsed = new List<Pending<T>>();
         var names = new HashSet<string>(StringComparer.Ordinal);
-        var regexCache = new Dictionary<string, System.Text.RegularExpressions.Regex>(StringComparer.Ordinal);
+        var regexCache = new Dictionary<string, DeferredRegex>(StringComparer.Ordinal);
         foreach (RouteDefinition<T> route in routes)
         {
             if (string.IsNullOrEmpty(route.Name))

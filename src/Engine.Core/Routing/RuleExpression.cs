@@ -106,8 +106,11 @@ public sealed class RuleMatcher : RuleExpression
     /// <summary>For Header, HeaderRegexp, Query and QueryRegexp: the header name or query key.</summary>
     public string? Key { get; internal set; }
 
-    /// <summary>For the *Regexp matchers: the validated NonBacktracking regex.</summary>
-    public Regex? Regex { get; internal set; }
+    /// <summary>For the *Regexp matchers: the validated NonBacktracking regex (built on first read).</summary>
+    public Regex? Regex => Pattern?.Value;
+
+    /// <summary>For the *Regexp matchers: the validated pattern, shared by equal patterns of a table.</summary>
+    internal DeferredRegex? Pattern { get; set; }
 
     /// <summary>For *Regexp matchers: inputs longer than this many bytes do not match.</summary>
     public int MaxRegexInputLength { get; internal set; }

@@ -169,15 +169,15 @@ public static partial class RuleParser
         {
             matcher.Value = pattern;
             matcher.MaxRegexInputLength = options.MaxRegexInputLength;
-            if (regexCache is not null && regexCache.TryGetValue(pattern, out System.Text.RegularExpressions.Regex? cached))
+            if (regexCache is not null && regexCache.TryGetValue(pattern, out DeferredRegex? cached))
             {
-                matcher.Regex = cached;
+                matcher.Pattern = cached;
                 return;
             }
 
-            matcher.Regex = RuleRegex.TryCreate(pattern, options, out string? error, out string? hint)
+            matcher.Pattern = RuleRegex.TryCreate(pattern, options, out string? error, out string? hint)
                 ?? throw Error(column, $"{matcher.Name}: {error}", hint);
-            regexCache?.Add(pattern, matcher.Regex);
+            regexCache?.Add(pattern, matcher.Pattern);
         }
     }
 }

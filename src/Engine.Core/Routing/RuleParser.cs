@@ -13,10 +13,11 @@ public static partial class RuleParser
         => Parse(rule, kind, options, regexCache: null);
 
     /// <summary>
-    /// Parses with a cache of compiled regexes shared across the rules of one table: configs
-    /// repeat patterns, and a <see cref="System.Text.RegularExpressions.Regex"/> is immutable and thread-safe.
+    /// Parses with a cache of validated regexes shared across the rules of one table: configs
+    /// repeat patterns, and a <see cref="System.Text.RegularExpressions.Regex"/> is immutable and
+    /// thread-safe, so each distinct pattern is validated once and built at most once.
     /// </summary>
-    internal static RuleExpression Parse(string rule, RuleKind kind, RuleParserOptions? options, Dictionary<string, System.Text.RegularExpressions.Regex>? regexCache)
+    internal static RuleExpression Parse(string rule, RuleKind kind, RuleParserOptions? options, Dictionary<string, DeferredRegex>? regexCache)
     {
         ArgumentNullException.ThrowIfNull(rule);
         options ??= RuleParserOptions.Default;
@@ -47,7 +48,7 @@ public static partial class RuleParser
         public int Column => Start + 1;
     }
 
-    private sealed partial class Parser(string rule, RuleKind kind, RuleParserOptions options, Dictionary<string, System.Text.RegularExpressions.Regex>? regexCache)
+    private sealed partial class Parser(string rule, RuleKind kind, RuleParserOptions options, Dictionary<string, DeferredRegex>? regexCache)
     {
         // Reused across the matchers of one rule: most rules have two or three.
         private readonly List<string> _arguments = new(2);

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text;
 using System.Text.RegularExpressions;
 
@@ -24,8 +25,14 @@ internal static class RuleRegex
         ("word", "0-9A-Za-z_"), ("xdigit", "0-9A-Fa-f"),
     ];
 
-    /// <summary>Creates the regex or says why not (the message names no column; the parser adds it).</summary>
-    public static Regex? TryCreate(string pattern, RuleParserOptions options, out string? error, out string? hint)
+    /// <summary>
+    /// Validates the pattern and returns its regex, deferred when that is safe, or says why not
+    /// (the message names no column; the parser adds it). A pattern that passes
+    /// <see cref="ConstructsWithoutError"/> is only parsed here, by the backtracking engine's
+    /// parser (the same parser, so the same errors and messages); any other is built now, so
+    /// whatever the NonBacktracking engine refuses is still refused at compile time.
+    /// </summary>
+    public static DeferredRegex? TryCreate(string pattern, RuleParserOptions options, out string? error, out string? hint)
     {
         hint = null;
         if (pattern.Length > options.MaxRegexPatternLength)
@@ -42,9 +49,17 @@ internal static class RuleRegex
         }
 
         error = null;
+        string translated = Translate(pattern);
         try
         {
-            return new Regex(Translate(pattern), Options);
+            if (ConstructsWithoutError(translated))
+            {
+                // Parsing costs a microsecond; the interpreter it also sets up is dropped.
+                _ = new Regex(translated, RegexOptions.CultureInvariant);
+                return new DeferredRegex(translated);
+            }
+
+            return new DeferredRegex(new Regex(translated, Options));
         }
         catch (ArgumentException e)
         {
@@ -58,6 +73,56 @@ internal static class RuleRegex
             return null;
         }
     }
+
+    /// <summary>
+    /// True when a pattern that parses is certain to construct with
+    /// <see cref="RegexOptions.NonBacktracking"/> too. The engine refuses two things beyond
+    /// parse errors (System.Text.RegularExpressions, Symbolic/SymbolicRegexRunnerFactory.cs):
+    /// <list type="number">
+    /// <item>constructs it cannot simulate: backreferences (<c>\1</c>, <c>\k&lt;n&gt;</c>),
+    /// lookarounds, atomic groups, conditionals, balancing groups and <c>\G</c>. All but the
+    /// escapes are spelt <c>(?</c>; escapes are allowed only from a list of known-good ones;</item>
+    /// <item>an automaton estimate over its threshold (default 10,000, AppContext
+    /// REGEX_NONBACKTRACKING_MAX_AUTOMATA_SIZE): (anchors ? 5 : 1) * (1 + character sets), where
+    /// a loop <c>{m,n}</c> repeats its body's sets n times (m + 1 when unbounded). Without
+    /// <c>{</c> only <c>+</c> ({1,}) multiplies, by 2, so 5 * (1 + length * 2^count('+')) bounds it.</item>
+    /// </list>
+    /// Deliberately conservative: a pattern it does not clear is simply built at compile time.
+    /// </summary>
+    internal static bool ConstructsWithoutError(string pattern)
+    {
+        int plus = 0;
+        for (int i = 0; i < pattern.Length; i++)
+        {
+            switch (pattern[i])
+            {
+                case '{':
+                    return false;
+                case '(' when i + 1 < pattern.Length && pattern[i + 1] == '?':
+                    return false;
+                case '+':
+                    plus++;
+                    break;
+                case '\\' when i + 1 < pattern.Length:
+                    char escaped = pattern[++i];
+                    if (char.IsAsciiLetterOrDigit(escaped) && !s_safeEscapes.Contains(escaped))
+                    {
+                        return false;
+                    }
+
+                    break;
+            }
+        }
+
+        long bound = plus >= 20 ? long.MaxValue : 5L * (1 + ((long)pattern.Length << plus));
+        return bound <= AutomatonSizeLimit();
+    }
+
+    // Classes, anchors the engine supports (\b \B \A \z \Z), control characters and code escapes.
+    private static readonly SearchValues<char> s_safeEscapes = SearchValues.Create("dDwWsSbBAzZntrfveaxuc");
+
+    private static int AutomatonSizeLimit()
+        => AppContext.GetData("REGEX_NONBACKTRACKING_MAX_AUTOMATA_SIZE") is int limit && limit > 0 ? limit : 10_000;
 
     internal static string Translate(string pattern)
     {
