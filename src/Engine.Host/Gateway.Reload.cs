@@ -61,6 +61,7 @@ public sealed partial class Gateway
                 return Refused(started, source, ex.Errors);
             }
             _runtime.Swap(snapshot);
+            PrepareRegexesInBackground(snapshot);
 
             // :: Step 3: entrypoints.
             (List<(HttpEntrypoint Entrypoint, EntrypointConfig Config)> kept, List<EntrypointConfig> added, List<HttpEntrypoint> removed) = PlanEntrypoints(next);

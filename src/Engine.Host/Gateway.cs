@@ -126,11 +126,31 @@ public sealed partial class Gateway : IAsyncDisposable
             _state = GatewayState.Stopped;
             throw;
         }
+        PrepareRegexesInBackground(snapshot);
         Interlocked.Exchange(ref _version, 1);
         _reloadMetrics.OnReload(success: true);
         _uptime.Start();
         _state = GatewayState.Running;
     }
+
+    /// <summary>
+    /// Builds the snapshot's rule regexes on a pool thread: compiling a table only validates them
+    /// (a thousand distinct patterns would otherwise hold a reload for seconds), and a request
+    /// that reaches one before this finishes builds it itself.
+    /// </summary>
+    private static void PrepareRegexesInBackground(ProxySnapshot snapshot) =>
+        _ = Task.Run(() =>
+        {
+            try
+            {
+                snapshot.PrepareRegexes();
+            }
+            catch (Exception ex) when (ex is ArgumentException or NotSupportedException)
+            {
+                // Cannot happen for a pattern that passed validation; the request that reaches
+                // it reports the same failure through the connection's error path.
+            }
+        });
 
     private HttpEntrypoint StartEntrypoint(EntrypointConfig config)
     {

@@ -30,6 +30,8 @@ internal sealed class DeferredRegex
 
     public Regex Value => Volatile.Read(ref _regex) ?? Build();
 
+    public bool IsBuilt => Volatile.Read(ref _regex) is not null;
+
     private Regex Build()
     {
         // Thread A and thread B may both see null and both build; the first to publish wins and

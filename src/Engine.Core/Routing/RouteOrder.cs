@@ -17,12 +17,15 @@ internal static class RouteOrder
 
     /// <summary>Parses every route (collecting every error), then ranks them.</summary>
     public static ParsedRoute<T>[] ParseAndRank<T>(IEnumerable<RouteDefinition<T>> routes, RuleKind kind, RuleParserOptions? options)
+        => ParseAndRank(routes, kind, options, new Dictionary<string, DeferredRegex>(StringComparer.Ordinal));
+
+    /// <summary>As above, collecting every distinct regex of the routes into <paramref name="regexCache"/>.</summary>
+    public static ParsedRoute<T>[] ParseAndRank<T>(IEnumerable<RouteDefinition<T>> routes, RuleKind kind, RuleParserOptions? options, Dictionary<string, DeferredRegex> regexCache)
     {
         ArgumentNullException.ThrowIfNull(routes);
         var errors = new List<RouteError>();
         var parsed = new List<Pending<T>>();
         var names = new HashSet<string>(StringComparer.Ordinal);
-        var regexCache = new Dictionary<string, DeferredRegex>(StringComparer.Ordinal);
         foreach (RouteDefinition<T> route in routes)
         {
             if (string.IsNullOrEmpty(route.Name))

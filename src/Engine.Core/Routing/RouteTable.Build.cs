@@ -4,8 +4,9 @@ namespace Engine.Core.Routing;
 
 public sealed partial class RouteTable<T>
 {
-    internal RouteTable(ParsedRoute<T>[] routes)
+    internal RouteTable(ParsedRoute<T>[] routes, DeferredRegex[] regexes)
     {
+        _regexes = regexes;
         _targets = Array.ConvertAll(routes, r => r.Target);
         _names = Array.ConvertAll(routes, r => r.Name);
         _priorities = Array.ConvertAll(routes, r => r.Priority);

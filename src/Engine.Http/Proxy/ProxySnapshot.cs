@@ -48,6 +48,20 @@ public sealed partial class ProxySnapshot : IDisposable
     /// <summary>A text dump of an entrypoint's compiled route table, for the admin API.</summary>
     public string DescribeRoutes(string entrypoint) => RoutesFor(entrypoint).Describe();
 
+    /// <summary>
+    /// Builds every rule regex the compile only validated (see <see cref="RouteTable{T}.PrepareRegexes"/>);
+    /// run off the request path once the snapshot serves. Returns how many it built.
+    /// </summary>
+    public int PrepareRegexes()
+    {
+        int built = 0;
+        foreach (RouteTable<RouteModel> table in _routesByEntrypoint.Values)
+        {
+            built += table.PrepareRegexes();
+        }
+        return built;
+    }
+
     internal RouteTable<RouteModel> RoutesFor(string entrypoint) =>
         _routesByEntrypoint.TryGetValue(entrypoint, out RouteTable<RouteModel>? table) ? table : s_noRoutes;
 

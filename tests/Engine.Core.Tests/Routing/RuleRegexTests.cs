@@ -29,6 +29,27 @@ public class RuleRegexTests
     }
 
     [Fact]
+    public void PrepareRegexes_BuildsEachDistinctPatternOnce_AndMatchingAgreesBeforeAndAfter()
+    {
+        RouteTable<string> table = RouteTable.Compile(Routes.Of(
+            ("items", "PathRegexp(`^/items/[0-9]+$`)"),
+            ("items-again", "Host(`a.example`) && PathRegexp(`^/items/[0-9]+$`)"),
+            ("tenant", "HostRegexp(`^[a-z]+\\.tenant\\.example$`)"),
+            ("search", "QueryRegexp(`q`, `^[a-z]+$`)")));
+        var request = new TestRequest("shop.tenant.example", "/other");
+        Assert.True(table.TryMatch(request, out string before));
+
+        Assert.Equal(3, table.RegexCount);
+        int built = table.PrepareRegexes();
+
+        Assert.InRange(built, 2, 3); // the match above may already have built the host regex
+        Assert.Equal(0, table.PrepareRegexes());
+        Assert.True(table.TryMatch(request, out string after));
+        Assert.Equal("tenant", before);
+        Assert.Equal(before, after);
+    }
+
+    [Fact]
     public void Compile_RouteWithRefusedRegex_FailsNotFirstMatch()
     {
         RouteTableException error = Assert.Throws<RouteTableException>(() => RouteTable.Compile(Routes.Of(
