@@ -9,9 +9,11 @@ public sealed partial class AccessLogWriter
     /// <summary>
     /// How long the writer thread rests after a busy round: the most a line waits under steady
     /// load (the first line after a quiet spell is written at once). nginx's buffered access_log flushes on a
-    /// timer for the same reason.
+    /// timer for the same reason. Short, because every line waiting holds a pooled line buffer:
+    /// at 40,000 requests/s a 5 ms nap keeps about 200 buffers in use (a 50 ms nap kept 2,000),
+    /// for at most 200 wake-ups a second.
     /// </summary>
-    private static readonly TimeSpan NapInterval = TimeSpan.FromMilliseconds(50);
+    private static readonly TimeSpan NapInterval = TimeSpan.FromMilliseconds(5);
 
     // Values of _sleeping.
     private const int Awake = 0;
