@@ -38,12 +38,7 @@ public sealed partial class Gateway
         _runtime.AccessLog = next;
         if (current is not null)
         {
-            Task draining = current.DisposeAsync().AsTask();
-            lock (_retiring)
-            {
-                _retiring.RemoveAll(t => t.IsCompleted);
-                _retiring.Add(draining);
-            }
+            TrackRetiring(current.DisposeAsync().AsTask());
         }
     }
 }

@@ -102,12 +102,7 @@ public sealed partial class Gateway
                 {
                     _entrypoints.Remove(entrypoint);
                 }
-                Task draining = entrypoint.StopAsync(next.DrainTimeout);
-                lock (_retiring)
-                {
-                    _retiring.RemoveAll(t => t.IsCompleted);
-                    _retiring.Add(draining);
-                }
+                TrackRetiring(entrypoint.StopAsync(next.DrainTimeout));
             }
 
             // :: Step 4: retire; the admin listener follows its settings (off the caller's path:
@@ -125,6 +120,16 @@ public sealed partial class Gateway
         finally
         {
             _reloadLock.Release();
+        }
+    }
+
+    /// <summary>Remembers work that outlives a reload (a draining listener, a closing log) so that a stop waits for it.</summary>
+    private void TrackRetiring(Task retiring)
+    {
+        lock (_retiring)
+        {
+            _retiring.RemoveAll(t => t.IsCompleted);
+            _retiring.Add(retiring);
         }
     }
 

@@ -74,23 +74,7 @@ internal static class MatcherCatalog
     /// distance, if it is close enough to be a typo (at most a third of the name's length, at
     /// least 1); null otherwise.
     /// </summary>
-    public static string? Suggest(RuleKind kind, string name)
-    {
-        string? best = null;
-        int bestDistance = int.MaxValue;
-        string lower = name.ToLowerInvariant();
-        foreach (string candidate in Names(kind))
-        {
-            int distance = Levenshtein(lower, candidate.ToLowerInvariant());
-            if (distance < bestDistance)
-            {
-                best = candidate;
-                bestDistance = distance;
-            }
-        }
-
-        return bestDistance <= Math.Max(1, name.Length / 3) ? best : null;
-    }
+    public static string? Suggest(RuleKind kind, string name) => Configuration.NameSuggestions.Closest(name, Names(kind));
 
     /// <summary>
     /// Edit distance with adjacent transpositions (optimal string alignment), so "Hots" is one

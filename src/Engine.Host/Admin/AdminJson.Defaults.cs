@@ -26,7 +26,7 @@ public static partial class AdminJson
 {
     /// <summary>
     /// A default instance of every record a <see cref="GatewayConfig"/> reaches that has init-only
-    /// members. Required constructor arguments get placeholders; they are never copied, because
+    /// members. Required constructor arguments are empty strings here; they are never copied, because
     /// the strict first read refuses a document without them.
     /// </summary>
     internal static readonly FrozenDictionary<Type, object> DefaultInstances = new Dictionary<Type, object>

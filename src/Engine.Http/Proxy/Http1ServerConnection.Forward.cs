@@ -76,7 +76,6 @@ internal sealed partial class Http1ServerConnection
 
         pool = ((UpstreamDestination)destination).Pool;
         _stickyCookie = sticky;
-        _exchange.Route = route;
         _exchange.Destination = pool.Destination;
         status = 0;
         return true;
