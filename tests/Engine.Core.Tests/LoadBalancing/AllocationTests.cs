@@ -90,14 +90,14 @@ public class AllocationTests
     {
         // Warm up: first calls JIT, fill Random.Shared's per-thread state and lazy statics. A
         // rare branch (say, both random choices unhealthy) may first run later and initialise
-        // something once, so steady state is the best of three measured rounds.
+        // something once, so steady state is the best of five measured rounds (a loaded machine adds one-time JIT work to a round now and then).
         for (int i = 0; i < 10_000; i++)
         {
             table.TryPick(request, out _, out _);
         }
 
         long fewest = long.MaxValue;
-        for (int round = 0; round < 3 && fewest > 0; round++)
+        for (int round = 0; round < 5 && fewest > 0; round++)
         {
             long before = GC.GetAllocatedBytesForCurrentThread();
             int found = 0;
