@@ -36,8 +36,6 @@
 #   --no-build          use the existing binaries (see --engine-aot / --engine-jit)
 #   --engine-aot PATH   AOT binary (default: artifacts/bench/aot/engine)
 #   --engine-jit PATH   JIT binary (default: src/Engine.Host/bin/Release/net10.0/engine)
-#   --aot-tfm TFM       target framework of the AOT publish (default net9.0: this machine's
-#                       package copy lacks the .NET 10 NativeAOT pack; use net10.0 where it has it)
 #   --startup-samples N start-up/RSS samples per engine build (default 3)
 #   --port-base P       ports used: P+1,P+2 origins, P+11 nginx, P+12 haproxy, P+13 engine-aot,
 #                       P+14 engine-jit, P+20 start-up probe (default 18100); all on 127.0.0.1
@@ -69,7 +67,6 @@ ENGINE_BUILD=aot
 ROUTES=""
 OUT=""
 BUILD=1 INSTALL=1 PIN=1 KEEP=0
-AOT_TFM=${ENGINE_AOT_TFM:-net9.0}
 ENGINE_AOT="" ENGINE_JIT=""
 STARTUP_SAMPLES=3
 PORT_BASE=18100
@@ -96,7 +93,6 @@ while (($#)); do
     --no-build) BUILD=0; shift ;;
     --engine-aot) need_arg "$@"; ENGINE_AOT=$2; shift 2 ;;
     --engine-jit) need_arg "$@"; ENGINE_JIT=$2; shift 2 ;;
-    --aot-tfm) need_arg "$@"; AOT_TFM=$2; shift 2 ;;
     --startup-samples) need_arg "$@"; is_uint "$2" --startup-samples; STARTUP_SAMPLES=$2; shift 2 ;;
     --port-base) need_arg "$@"; is_uint "$2" --port-base; PORT_BASE=$2; shift 2 ;;
     --noise-max) need_arg "$@"; NOISE_MAX=$2; shift 2 ;;
@@ -174,10 +170,9 @@ build_engine() {
   logf="$OUT/logs/build-jit.log"
   (cd "$ROOT" && timeout 900 dotnet build -c Release src/Engine.Host -nologo) >"$logf" 2>&1 \
     || die "JIT build failed; see $logf"
-  # The AOT publish builds the same projects for $AOT_TFM.  It runs on a staged copy of the
-  # sources without bin/ and obj/: the net10.0 build's obj/Release/net10.0/*.AssemblyInfo.cs
-  # would otherwise be globbed into the second framework's compile (duplicate attributes).
-  log "building the engine: native AOT ($AOT_TFM, linux-x64)"
+  # The AOT publish runs on a staged copy of the sources with its own bin/ and obj/, so that its
+  # runtime-specific restore and build leave the working tree's incremental build alone.
+  log "building the engine: native AOT (net10.0, linux-x64)"
   logf="$OUT/logs/build-aot.log"
   local stage="$ROOT/artifacts/bench/aot-src" rid
   rid="linux-$(uname -m | sed -e 's/x86_64/x64/' -e 's/aarch64/arm64/')"
@@ -189,7 +184,7 @@ build_engine() {
     global.json src $(ls -d NuGet.Config nuget.config 2>/dev/null)) | tar -C "$stage" -xf - \
     || die "cannot stage sources in $stage"
   (cd "$stage" && timeout 1200 dotnet publish src/Engine.Host -c Release -r "$rid" -nologo \
-    -p:PublishAot=true -p:EngineTargetFramework="$AOT_TFM" -o "$ROOT/artifacts/bench/aot") >"$logf" 2>&1 \
+    -p:PublishAot=true -o "$ROOT/artifacts/bench/aot") >"$logf" 2>&1 \
     || die "AOT publish failed; see $logf"
 }
 if ((BUILD)); then
@@ -654,7 +649,7 @@ loaded_cols() {
   echo
   memory_table
   echo
-  echo "Builds: JIT = dotnet build -c Release src/Engine.Host (net10.0); AOT = dotnet publish src/Engine.Host -c Release -r linux-x64 -p:PublishAot=true -p:EngineTargetFramework=$AOT_TFM (staged copy of the sources)."
+  echo "Builds: JIT = dotnet build -c Release src/Engine.Host (net10.0); AOT = dotnet publish src/Engine.Host -c Release -r linux-x64 -p:PublishAot=true (net10.0, staged copy of the sources)."
   echo "Measuring took ${MEASURE_S} s (total ${SECONDS} s incl. builds)."
   if ((${#NOTES[@]})); then
     echo
