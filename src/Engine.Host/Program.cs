@@ -1,8 +1,8 @@
 using System.Net;
-using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using Engine.Core.Configuration;
 using Engine.Host.Configuration;
+using Engine.Host.Metrics;
 using Engine.Http.Proxy;
 using Microsoft.Extensions.Logging;
 
@@ -32,7 +32,7 @@ internal static class Program
                 Console.Out.Write(CommandLine.HelpText);
                 return 0;
             case Verb.Version:
-                Console.Out.WriteLine($"engine {typeof(Program).Assembly.GetName().Version} ({RuntimeInformation.FrameworkDescription}, {(RuntimeFeature.IsDynamicCodeSupported ? "JIT" : "native AOT")})");
+                Console.Out.WriteLine(BuildInfo.Describe());
                 return 0;
             case Verb.Validate:
                 return ValidateCommand.Run(command.ConfigPath!, Console.Out, Console.Error);

@@ -1,6 +1,4 @@
 using System.Buffers;
-using System.Reflection;
-using System.Runtime.InteropServices;
 using Engine.Core.Metrics;
 using Engine.Http.Http1;
 using Engine.Http.Logging;
@@ -31,11 +29,6 @@ public static partial class GatewayMetricsExporter
 
     private static readonly (UpstreamErrorKind Kind, string Label)[] s_upstreamErrorKinds =
         [.. Enum.GetValues<UpstreamErrorKind>().Select(k => (k, ToSnakeCase(k.ToString())))];
-
-    private static readonly string s_version =
-        typeof(GatewayMetricsExporter).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion
-        ?? typeof(GatewayMetricsExporter).Assembly.GetName().Version?.ToString()
-        ?? "unknown";
 
     /// <summary>
     /// Writes every family, UTF-8, into <paramref name="output"/>. The output is an
@@ -71,7 +64,7 @@ public static partial class GatewayMetricsExporter
             Counter(writer, "engine_access_log_write_errors_total", "Failed writes, flushes or reopens of the access log sink.", accessLog.WriteErrors);
         }
         writer.BeginFamily("engine_build_info", MetricType.Gauge, "Always 1; the labels say which engine build and .NET runtime are running.");
-        writer.WriteSample(1L, new MetricLabel("version", s_version), new MetricLabel("runtime", RuntimeInformation.FrameworkDescription));
+        writer.WriteSample(1L, new MetricLabel("version", BuildInfo.Version), new MetricLabel("runtime", BuildInfo.Runtime));
         WriteProcessFamilies(writer);
         WriteRuntimeFamilies(writer);
     }

@@ -131,6 +131,15 @@ public sealed class GatewayMetricsExporterTests
     }
 
     [Fact]
+    public void Write_BuildInfo_SaysTheVersionThatEngineVersionPrints()
+    {
+        string[] lines = Export(new ProxyMetrics());
+
+        Assert.Contains($"engine_build_info{{version=\"{BuildInfo.Version}\",runtime=\"{BuildInfo.Runtime}\"}} 1", lines);
+        Assert.Equal($"engine {BuildInfo.Version} ({BuildInfo.Runtime}, JIT)", BuildInfo.Describe());
+    }
+
+    [Fact]
     public void Write_EveryFamily_HasHelpThenTypeOnceAndContiguousSamples()
     {
         var metrics = new ProxyMetrics();
