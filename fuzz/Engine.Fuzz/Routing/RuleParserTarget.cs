@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text;
 using Engine.Core.Routing;
+using Engine.TestSupport.Routing;
 
 namespace Engine.Fuzz.Routing;
 

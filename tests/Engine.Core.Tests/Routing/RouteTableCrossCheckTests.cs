@@ -1,4 +1,5 @@
 using Engine.Core.Routing;
+using Engine.TestSupport.Routing;
 
 namespace Engine.Core.Tests.Routing;
 

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text;
 using Engine.Core.Routing;
+using Engine.TestSupport.Routing;
 
 namespace Engine.Core.Tests.Routing;
 

@@ -1,7 +1,8 @@
 using System.Net;
 using System.Text;
+using Engine.Core.Routing;
 
-namespace Engine.Core.Routing;
+namespace Engine.TestSupport.Routing;
 
 /// <summary>A request copied into strings and arrays for the interpreter.</summary>
 internal sealed record InterpretedRequest(

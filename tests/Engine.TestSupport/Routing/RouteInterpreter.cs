@@ -1,4 +1,6 @@
-namespace Engine.Core.Routing;
+using Engine.Core.Routing;
+
+namespace Engine.TestSupport.Routing;
 
 /// <summary>Builds the reference interpreters; see <see cref="RouteInterpreter{T}"/>.</summary>
 public static class RouteInterpreter
