@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.IO.Pipelines;
 using Engine.Core.Transport;
+using Engine.Host.Configuration;
 using Engine.Http;
 using HttpMethod = Engine.Http.HttpMethod;
 using Engine.Http.Http1;
@@ -70,7 +71,7 @@ internal sealed class AdminConnection
                     };
                     if (status == HeadStatus.TimedOut)
                     {
-                        await WriteAsync(AdminResponse.Errors(408, $"no complete request head within {DurationJsonConverter.Format(_options.RequestHeaderTimeout)}."), headOnly: false, close: true).ConfigureAwait(false);
+                        await WriteAsync(AdminResponse.Errors(408, $"no complete request head within {DurationParser.Format(_options.RequestHeaderTimeout)}."), headOnly: false, close: true).ConfigureAwait(false);
                         linger = true;
                     }
                     return;

@@ -12,22 +12,51 @@ public sealed class ConfigValueParserTests
     [InlineData("2h", 7_200_000)]
     [InlineData("1d", 86_400_000)]
     [InlineData("1.5h", 5_400_000)]
+    [InlineData(".5s", 500)]
     [InlineData("1h2m3s4ms", 3_723_004)]
     [InlineData("1500us", 1.5)]
+    [InlineData("1500µs", 1.5)]
+    [InlineData("00:00:30", 30_000)]
+    [InlineData("1.02:03:04", 93_784_000)]
     public void DurationParser_GoStyleDurations_Parse(string text, double milliseconds)
     {
         Assert.True(DurationParser.TryParse(text, out TimeSpan duration, out string? error), error);
         Assert.Equal(TimeSpan.FromMilliseconds(milliseconds), duration);
     }
 
+    [Fact]
+    public void DurationParser_Infinite_IsTheInfiniteTimeSpan()
+    {
+        Assert.True(DurationParser.TryParse("infinite", out TimeSpan duration, out string? error), error);
+        Assert.Equal(Timeout.InfiniteTimeSpan, duration);
+        Assert.Equal("infinite", DurationParser.Format(duration));
+    }
+
+    [Theory]
+    [InlineData("1.00000005s", 10_000_001)]
+    [InlineData("1.00000004s", 10_000_000)]
+    [InlineData("0.00000005s", 1)]
+    public void DurationParser_Fractions_RoundToTheNearestTick(string text, long ticks)
+    {
+        Assert.True(DurationParser.TryParse(text, out TimeSpan duration, out string? error), error);
+        Assert.Equal(ticks, duration.Ticks);
+    }
+
     [Theory]
     [InlineData("", "expected a duration")]
     [InlineData("30", "'30' has no unit")]
-    [InlineData("-5s", "'-5s' is not a duration")]
+    [InlineData("-5s", "'-5s' is not a duration: a duration has no sign")]
+    [InlineData("+5s", "'+5s' is not a duration: a duration has no sign")]
+    [InlineData("-00:00:30", "a duration has no sign")]
     [InlineData("5 s", "'5 s' is not a duration")]
-    [InlineData("5sec", "'5sec' is not a duration")]
+    [InlineData("5sec", "'5sec' is not a duration: 'sec' is not a unit; the units are us, ms, s, m, h and d")]
+    [InlineData("Infinite", "'Infinite' is not a duration")]
     [InlineData("1..5s", "'1..5s' is not a duration")]
+    [InlineData("1:2:3:4", "'1:2:3:4' is not a duration of the form [d.]hh:mm:ss[.fffffff]")]
     [InlineData("99999999999999d", "is too long a duration")]
+    [InlineData("99999999999999999999999999999999s", "is too long a duration")]
+    [InlineData("9999999999999999999999999999h", "is too long a duration")]
+    [InlineData("10675200d", "is too long a duration")]
     public void DurationParser_Malformed_SaysWhy(string text, string reason)
     {
         Assert.False(DurationParser.TryParse(text, out _, out string? error));
@@ -38,12 +67,29 @@ public sealed class ConfigValueParserTests
     [InlineData(0, "0s")]
     [InlineData(90_000, "1m30s")]
     [InlineData(500, "500ms")]
+    [InlineData(1_500, "1.5s")]
     [InlineData(7_200_000, "2h")]
+    [InlineData(129_600_000, "36h")]
     public void DurationParser_Format_ReadsBack(long milliseconds, string text)
     {
         Assert.Equal(text, DurationParser.Format(TimeSpan.FromMilliseconds(milliseconds)));
         Assert.True(DurationParser.TryParse(text, out TimeSpan back, out _));
         Assert.Equal(TimeSpan.FromMilliseconds(milliseconds), back);
+    }
+
+    [Theory]
+    [InlineData(0L)]
+    [InlineData(1L)]
+    [InlineData(15_000L)]
+    [InlineData(10_000_001L)]
+    [InlineData(36_000_000_000L + 5)]
+    [InlineData(long.MaxValue)]
+    public void DurationParser_FormatThenParse_GivesBackTheSameTicks(long ticks)
+    {
+        string text = DurationParser.Format(TimeSpan.FromTicks(ticks));
+
+        Assert.True(DurationParser.TryParse(text, out TimeSpan value, out string? error), error);
+        Assert.Equal(ticks, value.Ticks);
     }
 
     [Theory]
