@@ -13,6 +13,9 @@ public sealed record GatewayConfig
 
     public IReadOnlyList<ServiceConfig> Services { get; init; } = [];
 
+    /// <summary>Named middlewares that routers and entrypoints refer to.</summary>
+    public IReadOnlyList<MiddlewareConfig> Middlewares { get; init; } = [];
+
     /// <summary>The admin API (health, metrics, config, routes); null turns it off.</summary>
     public AdminConfig? Admin { get; init; }
 
@@ -35,6 +38,20 @@ public sealed record EntrypointConfig(string Name, string Address)
     public HttpLimitsConfig Limits { get; init; } = HttpLimitsConfig.Default;
 
     public DownstreamTimeoutsConfig Timeouts { get; init; } = DownstreamTimeoutsConfig.Default;
+
+    /// <summary>
+    /// Middlewares every request of this entrypoint passes through before its router's own
+    /// (Traefik's <c>entryPoints.NAME.http.middlewares</c>).
+    /// </summary>
+    public IReadOnlyList<string> Middlewares { get; init; } = [];
+
+    // A record compares lists by reference; two configs that name the same chain are equal
+    // (a reload keeps an entrypoint whose settings did not change).
+    public bool Equals(EntrypointConfig? other) =>
+        other is not null && Name == other.Name && Address == other.Address && Protocol == other.Protocol &&
+        Limits == other.Limits && Timeouts == other.Timeouts && Middlewares.SequenceEqual(other.Middlewares);
+
+    public override int GetHashCode() => HashCode.Combine(Name, Address, Protocol, Limits, Timeouts, Middlewares.Count);
 }
 
 /// <summary>Size limits on downstream requests; each is enforced with its own status (414/431/413).</summary>

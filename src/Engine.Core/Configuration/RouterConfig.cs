@@ -14,6 +14,19 @@ public sealed record RouterConfig(string Name, string Rule, string Service)
     /// <summary>Entrypoints this router serves; empty means every entrypoint.</summary>
     public IReadOnlyList<string> Entrypoints { get; init; } = [];
 
+    /// <summary>
+    /// Names of <see cref="GatewayConfig.Middlewares"/> this router's requests pass through, in
+    /// order, after the entrypoint's <see cref="EntrypointConfig.Middlewares"/>.
+    /// </summary>
+    public IReadOnlyList<string> Middlewares { get; init; } = [];
+
+    // A record compares lists by reference; routers that list the same names are equal.
+    public bool Equals(RouterConfig? other) =>
+        other is not null && Name == other.Name && Rule == other.Rule && Service == other.Service && Priority == other.Priority &&
+        Entrypoints.SequenceEqual(other.Entrypoints) && Middlewares.SequenceEqual(other.Middlewares);
+
+    public override int GetHashCode() => HashCode.Combine(Name, Rule, Service, Priority);
+
     /// <summary>A router that matches every request, for single-service setups.</summary>
     public static RouterConfig CatchAll(string name, string service) => new(name, "PathPrefix(`/`)", service);
 }

@@ -10,38 +10,37 @@ namespace Engine.Http.Proxy;
 /// </summary>
 internal static class HeadWriter
 {
-    /// <summary>What the proxy adds to every forwarded request.</summary>
-    internal readonly ref struct ForwardedValues(ReadOnlySpan<byte> clientAddress, ReadOnlySpan<byte> proto, ReadOnlySpan<byte> port, ReadOnlySpan<byte> fallbackHost)
-    {
-        public ReadOnlySpan<byte> ClientAddress { get; } = clientAddress;
-
-        public ReadOnlySpan<byte> Proto { get; } = proto;
-
-        public ReadOnlySpan<byte> Port { get; } = port;
-
-        /// <summary>The destination's host:port, for an HTTP/1.0 request that sent no Host.</summary>
-        public ReadOnlySpan<byte> FallbackHost { get; } = fallbackHost;
-    }
+    private static readonly byte[] s_host = "Host"u8.ToArray();
+    private static readonly byte[] s_forwardedProto = "X-Forwarded-Proto"u8.ToArray();
+    private static readonly byte[] s_forwardedHost = "X-Forwarded-Host"u8.ToArray();
+    private static readonly byte[] s_forwardedPort = "X-Forwarded-Port"u8.ToArray();
+    private static readonly byte[] s_forwardedFor = "X-Forwarded-For"u8.ToArray();
 
     /// <summary>
     /// request-line for an origin server (RFC 9112 §3.2.1: origin-form), the kept fields, the
-    /// framing of the body as the proxy will send it, X-Forwarded-*, and the empty line.
+    /// framing of the body as the proxy will send it, X-Forwarded-*, the exchange's edits, and
+    /// the empty line. A field that an edit sets or removes is cut out of the raw runs; the
+    /// forwarding fields the proxy owns give way to an edit that names them.
     /// </summary>
-    public static void WriteRequestHead(ref SpanWriter writer, HttpRequestHead head, in ForwardedValues forwarded)
+    public static void WriteRequestHead(ref SpanWriter writer, ProxyExchange exchange, ReadOnlySpan<byte> fallbackHost)
     {
+        HttpRequestHead head = exchange.Request;
+        HeaderEdits edits = exchange.RequestEdits;
+        IDownstream downstream = exchange.Downstream;
         ReadOnlySpan<byte> source = head.Source.Span;
 
         writer.Write(head.MethodBytes);
         writer.WriteByte((byte)' ');
-        if (head.TargetForm == RequestTargetForm.Absolute)
+        if (exchange.PathRewritten || head.TargetForm == RequestTargetForm.Absolute)
         {
-            if (head.PathLength == 0)
+            ReadOnlySpan<byte> path = exchange.UpstreamPath;
+            if (path.IsEmpty)
             {
                 writer.WriteByte((byte)'/');
             }
             else
             {
-                writer.Write(head.Path);
+                writer.Write(path);
             }
             if (head.QueryLength >= 0)
             {
@@ -55,6 +54,7 @@ internal static class HeadWriter
         }
         writer.Write(" HTTP/1.1\r\n"u8);
 
+        bool editsRemove = edits.RemovesFields;
         bool sawHost = false;
         bool sawForwardedFor = false;
         int runStart = -1;
@@ -79,15 +79,19 @@ internal static class HeadWriter
                     keep = false;
                     break;
             }
+            if (keep && editsRemove && edits.Drops(source.Slice(header.NameStart, header.NameLength)))
+            {
+                keep = false;
+            }
 
             ExtendOrFlushRun(ref writer, source, ref runStart, header.NameStart, keep);
         }
         FlushRun(ref writer, source, runStart, head.HeadLength);
 
-        if (head.TargetForm == RequestTargetForm.Absolute || !sawHost)
+        if ((head.TargetForm == RequestTargetForm.Absolute || !sawHost) && !(editsRemove && edits.Drops(s_host)))
         {
             writer.Write("Host: "u8);
-            writer.Write(head.AuthorityLength > 0 ? head.Authority : forwarded.FallbackHost);
+            writer.Write(head.AuthorityLength > 0 ? head.Authority : fallbackHost);
             writer.Write("\r\n"u8);
         }
         if (head.Chunked)
@@ -95,37 +99,69 @@ internal static class HeadWriter
             writer.Write("Transfer-Encoding: chunked\r\n"u8);
         }
 
-        writer.Write("X-Forwarded-For: "u8);
-        if (sawForwardedFor)
+        if (!(editsRemove && edits.Drops(s_forwardedFor)))
         {
-            foreach (ref readonly HeaderEntry header in headers)
+            writer.Write("X-Forwarded-For: "u8);
+            if (sawForwardedFor)
             {
-                if (header.Known == KnownHeader.XForwardedFor && header.ValueLength > 0)
+                foreach (ref readonly HeaderEntry header in headers)
                 {
-                    writer.Write(head.ValueOf(header));
-                    writer.Write(", "u8);
+                    if (header.Known == KnownHeader.XForwardedFor && header.ValueLength > 0)
+                    {
+                        writer.Write(head.ValueOf(header));
+                        writer.Write(", "u8);
+                    }
                 }
             }
+            writer.Write(downstream.ClientAddress);
+            writer.Write("\r\n"u8);
         }
-        writer.Write(forwarded.ClientAddress);
-        writer.Write("\r\nX-Forwarded-Proto: "u8);
-        writer.Write(forwarded.Proto);
-        if (head.AuthorityLength > 0)
+        if (!(editsRemove && edits.Drops(s_forwardedProto)))
         {
-            writer.Write("\r\nX-Forwarded-Host: "u8);
-            writer.Write(head.Authority);
+            writer.Write("X-Forwarded-Proto: "u8);
+            writer.Write(downstream.Scheme);
+            writer.Write("\r\n"u8);
         }
-        writer.Write("\r\nX-Forwarded-Port: "u8);
-        writer.Write(forwarded.Port);
-        writer.Write("\r\n\r\n"u8);
+        if (head.AuthorityLength > 0 && !(editsRemove && edits.Drops(s_forwardedHost)))
+        {
+            writer.Write("X-Forwarded-Host: "u8);
+            writer.Write(head.Authority);
+            writer.Write("\r\n"u8);
+        }
+        if (!(editsRemove && edits.Drops(s_forwardedPort)))
+        {
+            writer.Write("X-Forwarded-Port: "u8);
+            writer.Write(downstream.LocalPort);
+            writer.Write("\r\n"u8);
+        }
+        WriteEdits(ref writer, edits);
+        writer.Write("\r\n"u8);
+    }
+
+    /// <summary>The fields the edits add: every Append, and each Set that no later edit overrides.</summary>
+    private static void WriteEdits(ref SpanWriter writer, HeaderEdits edits)
+    {
+        ReadOnlySpan<HeaderEdit> all = edits.Edits;
+        for (int i = 0; i < all.Length; i++)
+        {
+            ref readonly HeaderEdit edit = ref all[i];
+            if (edit.Kind == HeaderEditKind.Append || (edit.Kind == HeaderEditKind.Set && edits.IsFinalSet(i)))
+            {
+                writer.Write(edit.Name.Span);
+                writer.Write(": "u8);
+                writer.Write(edit.Value.Span);
+                writer.Write("\r\n"u8);
+            }
+        }
     }
 
     /// <summary>
     /// status-line as HTTP/1.1 with the upstream's code and reason, the kept fields, and the
     /// framing and connection fields for the downstream client.
     /// </summary>
-    public static void WriteResponseHead(ref SpanWriter writer, HttpResponseHead head, ResponseFraming framing, bool close, bool clientIsHttp10, StickySessionModel? stickyCookie = null, DestinationState? pinned = null)
+    public static void WriteResponseHead(ref SpanWriter writer, HttpResponseHead head, ResponseFraming framing, bool close, bool clientIsHttp10, HeaderEdits? edits = null, StickySessionModel? stickyCookie = null, DestinationState? pinned = null)
     {
+        bool editsRemove = edits is { RemovesFields: true };
         ReadOnlySpan<byte> source = head.Source.Span;
         ReadOnlySpan<HeaderEntry> headers = head.Headers;
         int statusLineEnd = headers.Length > 0 ? headers[0].NameStart : head.HeadLength - 2;
@@ -139,7 +175,7 @@ internal static class HeadWriter
         {
             ref readonly HeaderEntry header = ref headers[i];
             // Content-Length stays even without a body (HEAD, 304): it describes the representation.
-            bool keep = !header.Hop;
+            bool keep = !header.Hop && !(editsRemove && edits!.Drops(source.Slice(header.NameStart, header.NameLength)));
             ExtendOrFlushRun(ref writer, source, ref runStart, header.NameStart, keep);
         }
         FlushRun(ref writer, source, runStart, head.HeadLength);
@@ -159,6 +195,10 @@ internal static class HeadWriter
         if (stickyCookie != null && pinned != null)
         {
             WriteSetCookie(ref writer, stickyCookie, pinned);
+        }
+        if (edits is { IsEmpty: false })
+        {
+            WriteEdits(ref writer, edits);
         }
         writer.Write("\r\n"u8);
     }

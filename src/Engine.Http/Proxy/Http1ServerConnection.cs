@@ -22,12 +22,14 @@ internal enum ConnectionPhase : byte
 }
 
 /// <summary>
-/// One downstream HTTP/1.1 connection: reads request heads in place, routes them, forwards each
-/// exchange to an upstream, and keeps the connection alive between requests. One long-running
-/// loop per connection (its state machine is allocated once); the per-request steps are pooled
-/// async methods, so a keep-alive request allocates nothing.
+/// One downstream HTTP/1.1 connection, framing only: reads request heads in place, hands each
+/// request to the <see cref="ProxyPipeline"/> as a <see cref="ProxyExchange"/>, serves the
+/// pipeline as its <see cref="IDownstream"/> (body framing both ways, 100-continue, interim
+/// responses, the proxy's own answers), and keeps the connection alive between requests. One
+/// long-running loop per connection (its state machine is allocated once); the per-request
+/// steps are pooled async methods, so a keep-alive request allocates nothing.
 /// </summary>
-internal sealed partial class Http1ServerConnection
+internal sealed partial class Http1ServerConnection : IDownstream
 {
     private static readonly TimeSpan s_lingerTimeout = TimeSpan.FromSeconds(2);
     private static readonly TimeSpan s_closeTimeout = TimeSpan.FromSeconds(5);
@@ -38,20 +40,15 @@ internal sealed partial class Http1ServerConnection
     private readonly PipeReader _input;
     private readonly PipeWriter _output;
     // Rented from the entrypoint when a request's first byte arrives and given back when it
-    // ends, so an idle keep-alive connection holds no head (part of its ~4 KiB budget).
-    private HttpRequestHead? _head;
+    // ends, so an idle keep-alive connection holds no exchange (part of its ~4 KiB budget).
+    private ProxyExchange? _exchange;
+    private readonly ProxyPipeline _pipeline;
     private readonly HttpParserLimits _parserLimits;
     private readonly HttpLimitsConfig _limits;
     private readonly DownstreamTimeoutsConfig _timeouts;
     private readonly ProxyMetrics _metrics;
     private ClientAddressBuffer _clientAddress;
     private readonly IPAddress? _clientIp;
-    // The service's affinity when the response must pin the destination it went to; set per exchange.
-    private StickySessionModel? _stickyCookie;
-    // Facts of the request in progress, for metrics and the access log (see CompleteExchange).
-    private ExchangeFacts _exchange;
-    // Method, host and target of the request in progress, kept for the access log (only when it is on).
-    private byte[]? _logScratch;
     private int _clientAddressLength;
 
     // The downstream read in progress: the request head lives in it (offsets into _head.Source)
@@ -62,12 +59,10 @@ internal sealed partial class Http1ServerConnection
     private bool _headConsumed;
     private byte[]? _headScratch;
 
-    private UpstreamConnection? _upstream;
     private long _deadline = long.MaxValue;
     private volatile ConnectionPhase _phase;
     private volatile bool _draining;
     private volatile bool _downstreamReset;
-    private int _clientAbortCounted;
     private bool _linger;
 
     public Http1ServerConnection(SocketConnection connection, HttpEntrypoint entrypoint)
@@ -80,6 +75,7 @@ internal sealed partial class Http1ServerConnection
         _timeouts = entrypoint.Config.Timeouts;
         _parserLimits = entrypoint.ParserLimits;
         _metrics = entrypoint.Metrics;
+        _pipeline = entrypoint.Pipeline;
         _clientIp = (connection.RemoteEndPoint as IPEndPoint)?.Address;
         if (connection.RemoteEndPoint is IPEndPoint remote &&
             remote.Address.TryFormat(_clientAddress, out int written))
@@ -96,7 +92,11 @@ internal sealed partial class Http1ServerConnection
     /// <summary>When the current phase times out, in heartbeat timestamp units.</summary>
     public long Deadline => Volatile.Read(ref _deadline);
 
-    private ReadOnlySpan<byte> ClientAddress => ((ReadOnlySpan<byte>)_clientAddress).Slice(0, _clientAddressLength);
+    public ReadOnlySpan<byte> ClientAddress => ((ReadOnlySpan<byte>)_clientAddress).Slice(0, _clientAddressLength);
+
+    public IPAddress? ClientIp => _clientIp;
+
+    public long ConnectionId => _connection.Id;
 
     public async Task RunAsync()
     {
@@ -108,12 +108,15 @@ internal sealed partial class Http1ServerConnection
                 {
                     break;
                 }
-                bool keepAlive = await ProxyRequestAsync();
-                CompleteExchange();
+                ProxyExchange exchange = _exchange!;
+                BeginExchange(exchange, exchange.Request.HeadLength);
+                ExchangeOutcome outcome = await _pipeline.RunAsync(exchange);
+                _pipeline.Log(exchange);
                 ReleaseHead();
-                ReturnHead();
-                if (!keepAlive)
+                ReturnExchange();
+                if (outcome != ExchangeOutcome.KeepAlive)
                 {
+                    _linger |= outcome == ExchangeOutcome.Linger;
                     break;
                 }
             }
@@ -129,11 +132,14 @@ internal sealed partial class Http1ServerConnection
         {
             try
             {
+                UpstreamConnection? upstream = _exchange?.Upstream;
+                if (upstream != null)
+                {
+                    _exchange!.Upstream = null;
+                    upstream.Close();
+                }
                 ReleaseHead();
-                ReturnHead();
-                ReturnLogScratch();
-                UpstreamConnection? upstream = Interlocked.Exchange(ref _upstream, null);
-                upstream?.Close();
+                ReturnExchange();
                 if (_linger && !_downstreamReset)
                 {
                     await LingerAsync();
@@ -168,7 +174,7 @@ internal sealed partial class Http1ServerConnection
     /// <summary>Ends the connection now (a drain that ran out of time).</summary>
     public void Abort()
     {
-        Volatile.Read(ref _upstream)?.Abort();
+        CurrentUpstream?.Abort();
         _connection.Abort();
     }
 
@@ -179,7 +185,7 @@ internal sealed partial class Http1ServerConnection
         {
             case ConnectionPhase.AwaitingUpstream:
                 // The response head is late: fail the upstream only; the downstream gets a 504.
-                UpstreamConnection? upstream = Volatile.Read(ref _upstream);
+                UpstreamConnection? upstream = CurrentUpstream;
                 if (upstream != null)
                 {
                     upstream.TimedOut = true;
@@ -187,7 +193,7 @@ internal sealed partial class Http1ServerConnection
                 }
                 break;
             case ConnectionPhase.Idle or ConnectionPhase.ReadingHead or ConnectionPhase.Body or ConnectionPhase.Closing:
-                Volatile.Read(ref _upstream)?.Abort();
+                CurrentUpstream?.Abort();
                 _connection.Abort();
                 break;
         }
@@ -198,22 +204,17 @@ internal sealed partial class Http1ServerConnection
         // Thread A (the socket's receive loop) saw a reset while thread B may be waiting on the
         // upstream; failing the upstream wakes B, which then finds _downstreamReset set.
         _downstreamReset = true;
-        UpstreamConnection? upstream = Volatile.Read(ref _upstream);
+        ProxyExchange? exchange = Volatile.Read(ref _exchange);
+        UpstreamConnection? upstream = exchange?.Upstream;
         if (upstream != null)
         {
-            CountClientAbort();
+            exchange!.CountClientAbort(_metrics);
             upstream.Abort();
         }
     }
 
-    /// <summary>Counts an abandoned exchange once, whichever thread notices first, and before anything closes.</summary>
-    private void CountClientAbort()
-    {
-        if (Interlocked.Exchange(ref _clientAbortCounted, 1) == 0)
-        {
-            _metrics.OnClientAbort();
-        }
-    }
+    /// <summary>The upstream of the exchange in progress, read from the heartbeat or the reset callback.</summary>
+    private UpstreamConnection? CurrentUpstream => Volatile.Read(ref _exchange)?.Upstream;
 
     private void SetPhase(ConnectionPhase phase, TimeSpan timeout)
     {
@@ -259,7 +260,8 @@ internal sealed partial class Http1ServerConnection
                     continue;
                 }
                 started = true;
-                _head = _entrypoint.RentRequestHead();
+                Volatile.Write(ref _exchange, _entrypoint.RentExchange());
+                _exchange!.Downstream = this;
                 SetPhase(ConnectionPhase.ReadingHead, _timeouts.RequestHeaderTimeout);
             }
 
@@ -277,9 +279,11 @@ internal sealed partial class Http1ServerConnection
                 _headConsumed = true;
                 _metrics.OnRejected(ex.Reason);
                 _entrypoint.Log.RequestRejected(_connection.Id, ex.Reason, ex.Offset);
-                BeginExchange(requestBytes: buffer.Length);
-                await WriteErrorAsync(ex.StatusCode, close: true);
-                CompleteExchange();
+                ProxyExchange exchange = _exchange!;
+                BeginExchange(exchange, requestBytes: buffer.Length);
+                exchange.Error = ProxyError.Rejected(ex.Reason);
+                await SendStatusAsync(exchange, ex.StatusCode, close: true);
+                _pipeline.Log(exchange);
                 _linger = true;
                 return false;
             }
@@ -330,7 +334,7 @@ internal sealed partial class Http1ServerConnection
             buffer.Slice(0, length).CopyTo(_headScratch);
             memory = _headScratch.AsMemory(0, length);
         }
-        HttpRequestHead head = _head!;
+        HttpRequestHead head = _exchange!.Request;
         head.Source = memory;
         if (!Http1Parser.TryParseRequest(memory.Span, head, _parserLimits))
         {
@@ -349,9 +353,9 @@ internal sealed partial class Http1ServerConnection
             _input.AdvanceTo(_headEnd);
         }
         _buffer = default;
-        if (_head != null)
+        if (_exchange != null)
         {
-            _head.Source = default;
+            _exchange.Request.Source = default;
         }
         if (_headScratch != null)
         {
@@ -360,25 +364,22 @@ internal sealed partial class Http1ServerConnection
         }
     }
 
-    private void ReturnHead()
+    private void ReturnExchange()
     {
-        if (_head != null)
+        ProxyExchange? exchange = _exchange;
+        if (exchange != null)
         {
-            _entrypoint.ReturnRequestHead(_head);
-            _head = null;
+            Volatile.Write(ref _exchange, null);
+            _entrypoint.ReturnExchange(exchange);
         }
     }
 
-    /// <summary>Sends one of the proxy's own responses.</summary>
-    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
-    private async ValueTask WriteErrorAsync(int status, bool close)
+    /// <summary>Starts the facts of a new request: its clock and the bytes of its head.</summary>
+    private static void BeginExchange(ProxyExchange exchange, long requestBytes)
     {
-        _metrics.OnResponse(status);
-        ReadOnlySpan<byte> response = ErrorResponses.Get(status, close);
-        _exchange.Status = status;
-        _exchange.ResponseBytes += response.Length;
-        _output.Write(response);
-        await _output.FlushAsync();
+        exchange.Facts.StartTimestamp = System.Diagnostics.Stopwatch.GetTimestamp();
+        exchange.Facts.RequestHeadBytes = requestBytes;
+        exchange.Facts.RequestBytes = requestBytes;
     }
 
     /// <summary>

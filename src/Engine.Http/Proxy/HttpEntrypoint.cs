@@ -19,8 +19,8 @@ public sealed class HttpEntrypoint : IHeartbeatHandler
     private readonly ProxyRuntime _runtime;
     private readonly SocketTransportOptions _transport;
     private readonly ConcurrentDictionary<long, Http1ServerConnection> _connections = new();
-    private readonly ConcurrentQueue<HttpRequestHead> _requestHeads = new();
-    private int _pooledRequestHeads;
+    private readonly ConcurrentQueue<ProxyExchange> _exchanges = new();
+    private int _pooledExchanges;
     private SocketConnectionListener? _listener;
     private Task _acceptLoop = Task.CompletedTask;
     // One reference, so a reader never pairs one snapshot with another's table.
@@ -34,6 +34,7 @@ public sealed class HttpEntrypoint : IHeartbeatHandler
         Log = new ProxyLog(logger);
         _transport = transport ?? SocketTransportOptions.Default;
         SchemeBytes = "http"u8.ToArray();
+        Pipeline = new ProxyPipeline(this);
         ProxySnapshot initial = runtime.Current;
         Apply(config);
         _routes = new SnapshotRoutes(initial, initial.RoutesFor(config.Name));
@@ -88,6 +89,8 @@ public sealed class HttpEntrypoint : IHeartbeatHandler
 
     internal ProxyLog Log { get; }
 
+    internal ProxyPipeline Pipeline { get; }
+
     internal HttpParserLimits ParserLimits { get; private set; }
 
     internal HttpParserLimits ResponseParserLimits { get; private set; }
@@ -139,32 +142,33 @@ public sealed class HttpEntrypoint : IHeartbeatHandler
         }
     }
 
-    /// <summary>A request head for a request that is starting; lock-free, no allocation once warm.</summary>
-    internal HttpRequestHead RentRequestHead()
+    /// <summary>An exchange for a request that is starting; lock-free, no allocation once warm.</summary>
+    internal ProxyExchange RentExchange()
     {
-        if (_requestHeads.TryDequeue(out HttpRequestHead? head))
+        if (_exchanges.TryDequeue(out ProxyExchange? exchange))
         {
-            Interlocked.Decrement(ref _pooledRequestHeads);
-            return head;
+            Interlocked.Decrement(ref _pooledExchanges);
+            return exchange;
         }
-        return new HttpRequestHead(Config.Limits.MaxRequestHeaderCount);
+        return new ProxyExchange(new HttpRequestHead(Config.Limits.MaxRequestHeaderCount));
     }
 
-    internal void ReturnRequestHead(HttpRequestHead head)
+    internal void ReturnExchange(ProxyExchange exchange)
     {
-        head.Reset();
-        if (head.MaxHeaders != Config.Limits.MaxRequestHeaderCount)
+        exchange.Reset();
+        exchange.Request.Reset();
+        if (exchange.Request.MaxHeaders != Config.Limits.MaxRequestHeaderCount)
         {
             return; // sized for a limit a reload has since changed
         }
-        // Enough for every request in flight at a busy moment; beyond it, heads are left to the GC.
-        if (Interlocked.Increment(ref _pooledRequestHeads) <= 4096)
+        // Enough for every request in flight at a busy moment; beyond it, exchanges are left to the GC.
+        if (Interlocked.Increment(ref _pooledExchanges) <= 4096)
         {
-            _requestHeads.Enqueue(head);
+            _exchanges.Enqueue(exchange);
         }
         else
         {
-            Interlocked.Decrement(ref _pooledRequestHeads);
+            Interlocked.Decrement(ref _pooledExchanges);
         }
     }
 

@@ -34,6 +34,7 @@ public sealed class ProxyMetrics
     private readonly ConcurrentDictionary<string, RequestMetrics> _entrypoints = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<(string Router, string Service), RequestMetrics> _routers = new();
     private readonly ConcurrentDictionary<string, RequestMetrics> _services = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<(string Middleware, string Type), Middlewares.MiddlewareMetrics> _middlewares = new();
 
     /// <summary>Counters of one entrypoint (label: entrypoint). Looked up on the config path, then held.</summary>
     public RequestMetrics ForEntrypoint(string entrypoint) =>
@@ -46,6 +47,12 @@ public sealed class ProxyMetrics
     /// <summary>Counters of one service (label: service).</summary>
     public RequestMetrics ForService(string service) =>
         _services.GetOrAdd(service, static name => new RequestMetrics([name]));
+
+    /// <summary>Counters of one middleware (labels: middleware, type); they outlive snapshots like the others.</summary>
+    public Middlewares.MiddlewareMetrics ForMiddleware(string middleware, string type) =>
+        _middlewares.GetOrAdd((middleware, type), static key => new Middlewares.MiddlewareMetrics(key.Middleware, key.Type));
+
+    public IEnumerable<Middlewares.MiddlewareMetrics> Middlewares => _middlewares.Values;
 
     public IEnumerable<RequestMetrics> Entrypoints => _entrypoints.Values;
 
@@ -129,6 +136,8 @@ public enum UpstreamErrorKind
     InvalidResponse,
     /// <summary>The upstream closed or reset in the middle of a response body.</summary>
     ResetDuringBody,
-    /// <summary>No destination of the service was healthy, or the pool was full.</summary>
+    /// <summary>No destination of the service was healthy.</summary>
     NoDestination,
+    /// <summary>The destination's pool was at its connection limit for the whole connect timeout.</summary>
+    PoolFull,
 }

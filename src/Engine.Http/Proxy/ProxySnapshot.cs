@@ -5,6 +5,7 @@ using Engine.Core.LoadBalancing;
 using Engine.Core.Routing;
 using Engine.Core.Timing;
 using Engine.Core.Transport;
+using Engine.Http.Middlewares;
 
 namespace Engine.Http.Proxy;
 
@@ -74,6 +75,10 @@ public sealed partial class ProxySnapshot : IDisposable
     {
         GatewayConfigValidator.ThrowIfInvalid(config);
 
+        // :: Step 0: middlewares, compiled once each; a router's chain (step 4) is the
+        // entrypoint's defaults, then its own, as one array per (entrypoint, router).
+        Dictionary<string, Middleware> middlewares = CompileMiddlewares(config, metrics);
+
         // :: Step 1: pools, one per (service, destination), reused from the previous snapshot when unchanged.
         var pools = new Dictionary<PoolKey, UpstreamPool>();
         var created = new List<UpstreamPool>();
@@ -118,19 +123,28 @@ public sealed partial class ProxySnapshot : IDisposable
                 Resolve(service.Name, byName, models, metrics);
             }
 
-            // :: Step 3: one compiled route table per entrypoint, over the routers that serve it.
-            var routeModels = new Dictionary<string, RouteModel>(StringComparer.Ordinal);
-            foreach (RouterConfig router in config.Routers)
-            {
-                routeModels[router.Name] = new RouteModel(router.Name, models[router.Service], metrics.ForRouter(router.Name, router.Service));
-            }
-
+            // :: Step 4: one compiled route table per entrypoint, over the routers that serve it.
             var tables = new Dictionary<string, RouteTable<RouteModel>>(StringComparer.Ordinal);
+            var chains = new Dictionary<string, Middleware[]>(StringComparer.Ordinal);
             foreach (EntrypointConfig entrypoint in config.Entrypoints)
             {
-                IEnumerable<RouteDefinition<RouteModel>> definitions = config.Routers
-                    .Where(r => r.Entrypoints.Count == 0 || r.Entrypoints.Contains(entrypoint.Name))
-                    .Select(r => new RouteDefinition<RouteModel>(r.Name, r.Rule, r.Priority, routeModels[r.Name]));
+                var definitions = new List<RouteDefinition<RouteModel>>();
+                foreach (RouterConfig router in config.Routers)
+                {
+                    if (router.Entrypoints.Count > 0 && !router.Entrypoints.Contains(entrypoint.Name))
+                    {
+                        continue;
+                    }
+                    Middleware[] chain = [.. entrypoint.Middlewares.Concat(router.Middlewares).Select(name => middlewares[name])];
+                    // Routers with the same chain share one array (the common case: none).
+                    string chainKey = string.Join('\n', entrypoint.Middlewares.Concat(router.Middlewares));
+                    if (!chains.TryGetValue(chainKey, out Middleware[]? shared))
+                    {
+                        chains[chainKey] = shared = chain;
+                    }
+                    var model = new RouteModel(router.Name, models[router.Service], metrics.ForRouter(router.Name, router.Service), shared);
+                    definitions.Add(new RouteDefinition<RouteModel>(router.Name, router.Rule, router.Priority, model));
+                }
                 tables[entrypoint.Name] = RouteTable.Compile(definitions);
             }
 
@@ -152,6 +166,25 @@ public sealed partial class ProxySnapshot : IDisposable
 
             throw new GatewayConfigException([new ConfigProblem("", ex.Message)]);
         }
+    }
+
+    private static Dictionary<string, Middleware> CompileMiddlewares(GatewayConfig config, ProxyMetrics metrics)
+    {
+        var problems = new List<ConfigProblem>();
+        var compiled = new Dictionary<string, Middleware>(StringComparer.Ordinal);
+        foreach (MiddlewareConfig middleware in config.Middlewares)
+        {
+            if (MiddlewareRegistry.Default.Compile(middleware, problems) is { } built)
+            {
+                built.Metrics = metrics.ForMiddleware(middleware.Name, middleware.Type);
+                compiled[middleware.Name] = built;
+            }
+        }
+        if (problems.Count > 0)
+        {
+            throw new GatewayConfigException(problems);
+        }
+        return compiled;
     }
 
     private static ServiceModel Resolve(string name, Dictionary<string, ServiceConfig> byName, Dictionary<string, ServiceModel> models, ProxyMetrics metrics)

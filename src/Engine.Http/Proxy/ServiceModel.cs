@@ -18,10 +18,16 @@ internal sealed class ServiceModel(string name, ServiceTable table, UpstreamPool
     public ReadOnlySpan<UpstreamPool> Pools => pools;
 }
 
-/// <summary>What a router leads to once compiled: its name (for logs and metrics) and its service.</summary>
-internal sealed class RouteModel(string name, ServiceModel service, RequestMetrics metrics)
+/// <summary>
+/// What a router leads to once compiled for one entrypoint: its name (for logs and metrics), its
+/// service, and its middleware chain (the entrypoint's defaults, then the router's own).
+/// </summary>
+internal sealed class RouteModel(string name, ServiceModel service, RequestMetrics metrics, Middlewares.Middleware[] middlewares)
 {
     public string Name { get; } = name;
+
+    /// <summary>Run in order on the way in and in reverse on the way out; empty costs one length check.</summary>
+    public Middlewares.Middleware[] Middlewares { get; } = middlewares;
 
     public RequestMetrics Metrics { get; } = metrics;
 

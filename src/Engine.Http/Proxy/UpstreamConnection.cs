@@ -9,7 +9,7 @@ namespace Engine.Http.Proxy;
 /// response head and the chunked decoder). It belongs to its <see cref="UpstreamPool"/>: it is
 /// either idle in the pool or leased to exactly one exchange.
 /// </summary>
-internal sealed class UpstreamConnection
+internal sealed partial class UpstreamConnection
 {
     private byte[]? _headScratch;
     private int _disposed;

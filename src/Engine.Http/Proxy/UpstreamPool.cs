@@ -14,7 +14,7 @@ namespace Engine.Http.Proxy;
 /// reached, a lease waits for a returned connection (handed over directly) or a freed slot, up
 /// to the connect timeout.
 /// </summary>
-internal sealed class UpstreamPool : IHeartbeatHandler
+internal sealed class UpstreamPool : IUpstreamPool, IHeartbeatHandler
 {
     private readonly SocketConnectionFactory _connector;
     private readonly UpstreamPoolConfig _config;
@@ -58,6 +58,27 @@ internal sealed class UpstreamPool : IHeartbeatHandler
             {
                 return _idle.Count;
             }
+        }
+    }
+
+    public async ValueTask<LeaseResult> LeaseAsync(bool allowIdle)
+    {
+        if (allowIdle && TryTakeIdle() is { } idle)
+        {
+            return new LeaseResult(idle, reused: true);
+        }
+        return await ConnectAsync().ConfigureAwait(false);
+    }
+
+    public void Release(UpstreamConnection connection, bool reusable)
+    {
+        if (reusable)
+        {
+            Return(connection);
+        }
+        else
+        {
+            connection.Close();
         }
     }
 
@@ -107,7 +128,7 @@ internal sealed class UpstreamPool : IHeartbeatHandler
             {
                 if (waiter.TrySetCanceled())
                 {
-                    return new LeaseResult(UpstreamErrorKind.NoDestination);
+                    return new LeaseResult(UpstreamErrorKind.PoolFull);
                 }
             }
             handedOver = await waited.ConfigureAwait(false);
@@ -272,9 +293,10 @@ internal sealed class UpstreamPool : IHeartbeatHandler
 /// <summary>A leased upstream connection, or the reason there is none.</summary>
 internal readonly struct LeaseResult
 {
-    public LeaseResult(UpstreamConnection connection)
+    public LeaseResult(UpstreamConnection connection, bool reused = false)
     {
         Connection = connection;
+        Reused = reused;
         Error = default;
     }
 
@@ -285,6 +307,9 @@ internal readonly struct LeaseResult
     }
 
     public UpstreamConnection? Connection { get; }
+
+    /// <summary>True for a connection that served an exchange before: the origin may have closed it meanwhile.</summary>
+    public bool Reused { get; }
 
     public UpstreamErrorKind Error { get; }
 }

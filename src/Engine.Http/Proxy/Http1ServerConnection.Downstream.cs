@@ -1,0 +1,228 @@
+using System.Buffers;
+using System.IO.Pipelines;
+using System.Runtime.CompilerServices;
+using Engine.Http.Http1;
+
+namespace Engine.Http.Proxy;
+
+/// <summary>
+/// The connection as the pipeline's <see cref="IDownstream"/>: HTTP/1.1 body framing in both
+/// directions (Content-Length and chunked, decoded on the way in and re-framed on the way out),
+/// 100-continue, interim responses and the proxy's own answers.
+/// </summary>
+internal sealed partial class Http1ServerConnection
+{
+    // The request body read in progress: where the data handed out last ends, whether a read is
+    // waiting for its AdvanceTo, and what is left of a Content-Length body.
+    private SequencePosition _bodyConsumed;
+    private bool _bodyReadOutstanding;
+    private long _bodyRemaining;
+    private long _bodyTotal;
+    private ChunkedDecoder _requestDecoder;
+
+    // How the response in progress is framed toward the client.
+    private ResponseFraming _responseFraming;
+    private bool _responseClose;
+
+    public ReadOnlySpan<byte> Scheme => _entrypoint.SchemeBytes;
+
+    public ReadOnlySpan<byte> LocalPort => _entrypoint.PortBytes;
+
+    public bool IsReset => _downstreamReset;
+
+    public bool WantsClose => _draining;
+
+    public bool ResponseKeepsAlive => !_responseClose;
+
+    public void EnterPhase(ConnectionPhase phase, TimeSpan timeout) => SetPhase(phase, timeout);
+
+    public void ReleaseRequestHead()
+    {
+        ReleaseHead();
+        HttpRequestHead head = _exchange!.Request;
+        _bodyRemaining = head.Chunked ? -1 : Math.Max(head.ContentLength, 0);
+        _bodyTotal = 0;
+        _bodyReadOutstanding = false;
+        _requestDecoder.Reset();
+    }
+
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
+    public async ValueTask SendContinueIfExpectedAsync()
+    {
+        HttpRequestHead head = _exchange!.Request;
+        if (head.ExpectContinue && head.Version == HttpVersion.Http11)
+        {
+            // RFC 9110 §10.1.1: the proxy answers the expectation itself and strips it.
+            _output.Write(ErrorResponses.Continue100);
+            await _output.FlushAsync();
+        }
+    }
+
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    public async ValueTask<RequestBodyRead> ReadRequestBodyAsync()
+    {
+        HttpRequestHead head = _exchange!.Request;
+        bool chunked = head.Chunked;
+        if (!chunked && _bodyRemaining == 0)
+        {
+            return new RequestBodyRead(RequestBodyStatus.Completed, default);
+        }
+        long maxBody = _limits.MaxRequestBodySize ?? long.MaxValue;
+        while (true)
+        {
+            ReadResult result = await _input.ReadAsync();
+            ReadOnlySequence<byte> buffer = result.Buffer;
+            if (result.IsCanceled)
+            {
+                // Every read is paired with an AdvanceTo, or the next read (the linger) throws.
+                _input.AdvanceTo(buffer.Start);
+                return new RequestBodyRead(RequestBodyStatus.Abandoned, default);
+            }
+            if (_phase == ConnectionPhase.Body)
+            {
+                SetPhase(ConnectionPhase.Body, _timeouts.BodyIdleTimeout);
+            }
+
+            if (chunked)
+            {
+                var reader = new SequenceReader<byte>(buffer);
+                ChunkedStatus status;
+                ReadOnlySequence<byte> data;
+                try
+                {
+                    status = _requestDecoder.Read(ref reader, _parserLimits, out data);
+                }
+                catch (HttpParseException ex)
+                {
+                    _input.AdvanceTo(buffer.End);
+                    return new RequestBodyRead(RequestBodyStatus.Rejected, default, ex.Reason);
+                }
+                switch (status)
+                {
+                    case ChunkedStatus.Data:
+                        _bodyTotal += data.Length;
+                        if (_bodyTotal > maxBody)
+                        {
+                            _input.AdvanceTo(buffer.End);
+                            return new RequestBodyRead(RequestBodyStatus.Rejected, default, RequestRejectionReason.BodyTooLarge);
+                        }
+                        _bodyConsumed = reader.Position;
+                        _bodyReadOutstanding = true;
+                        return new RequestBodyRead(RequestBodyStatus.Data, data);
+                    case ChunkedStatus.Completed:
+                        _bodyConsumed = reader.Position;
+                        _bodyReadOutstanding = true;
+                        return new RequestBodyRead(RequestBodyStatus.Completed, data);
+                }
+                _input.AdvanceTo(reader.Position, buffer.End);
+            }
+            else
+            {
+                long take = Math.Min(_bodyRemaining, buffer.Length);
+                if (take > 0)
+                {
+                    _bodyRemaining -= take;
+                    _bodyConsumed = buffer.GetPosition(take);
+                    _bodyReadOutstanding = true;
+                    return new RequestBodyRead(RequestBodyStatus.Data, buffer.Slice(0, take), last: _bodyRemaining == 0);
+                }
+                _input.AdvanceTo(buffer.Start, buffer.End);
+            }
+
+            if (result.IsCompleted)
+            {
+                return new RequestBodyRead(RequestBodyStatus.ClientGone, default);
+            }
+        }
+    }
+
+    public void AdvanceRequestBody()
+    {
+        if (_bodyReadOutstanding)
+        {
+            _bodyReadOutstanding = false;
+            _input.AdvanceTo(_bodyConsumed);
+        }
+    }
+
+    public void CancelRequestBodyRead() => _input.CancelPendingRead();
+
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
+    public async ValueTask WriteInterimAsync(HttpResponseHead response)
+    {
+        if (_exchange!.Request.Version == HttpVersion.Http11)
+        {
+            var writer = new SpanWriter(_output);
+            HeadWriter.WriteInterimResponse(ref writer, response);
+            writer.Commit();
+            await _output.FlushAsync();
+        }
+    }
+
+    public long WriteResponseHead(ProxyExchange exchange, HttpResponseHead response)
+    {
+        bool clientIsHttp10 = exchange.Request.Version == HttpVersion.Http10;
+        _responseFraming = response.Framing switch
+        {
+            BodyFraming.ContentLength => ResponseFraming.ContentLength,
+            BodyFraming.Chunked => clientIsHttp10 ? ResponseFraming.UntilClose : ResponseFraming.Chunked,
+            BodyFraming.UntilClose => ResponseFraming.UntilClose,
+            _ => ResponseFraming.None,
+        };
+        bool keepAlive = exchange.Request.KeepAlive && !_draining;
+        _responseClose = !keepAlive || _responseFraming == ResponseFraming.UntilClose;
+
+        var writer = new SpanWriter(_output);
+        HeadWriter.WriteResponseHead(ref writer, response, _responseFraming, _responseClose, clientIsHttp10,
+            exchange.ResponseEdits, exchange.StickyCookie, exchange.Destination);
+        writer.Commit();
+        return writer.BytesWritten;
+    }
+
+    public void WriteResponseBody(in ReadOnlySequence<byte> data)
+    {
+        var writer = new SpanWriter(_output);
+        if (_responseFraming == ResponseFraming.Chunked)
+        {
+            writer.WriteHex(data.Length);
+            writer.Write("\r\n"u8);
+            writer.Write(data);
+            writer.Write("\r\n"u8);
+        }
+        else
+        {
+            writer.Write(data);
+        }
+        writer.Commit();
+    }
+
+    public void CompleteResponseBody(in ReadOnlySequence<byte> trailers)
+    {
+        if (_responseFraming == ResponseFraming.Chunked)
+        {
+            var writer = new SpanWriter(_output);
+            writer.Write("0\r\n"u8);
+            writer.Write(trailers);
+            writer.Write("\r\n"u8);
+            writer.Commit();
+        }
+    }
+
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    public async ValueTask<bool> FlushAsync()
+    {
+        FlushResult flushed = await _output.FlushAsync();
+        return !(flushed.IsCompleted || flushed.IsCanceled);
+    }
+
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
+    public async ValueTask SendStatusAsync(ProxyExchange exchange, int status, bool close)
+    {
+        _metrics.OnResponse(status);
+        ReadOnlySpan<byte> response = ErrorResponses.Get(status, close);
+        exchange.Facts.Status = status;
+        exchange.Facts.ResponseBytes += response.Length;
+        _output.Write(response);
+        await _output.FlushAsync();
+    }
+}

@@ -1,0 +1,167 @@
+using System.IO.Pipelines;
+using System.Runtime.CompilerServices;
+
+namespace Engine.Http.Proxy;
+
+internal sealed partial class ProxyPipeline
+{
+    /// <summary>
+    /// Streams the request body to the upstream as decoded data; the upstream frames it (chunked
+    /// again when its length is unknown). Runs beside the response read, so an origin may answer
+    /// before the body is complete (and so that backpressure in either direction never
+    /// deadlocks the other).
+    /// </summary>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    private static async ValueTask<BodyOutcome> ForwardRequestBodyAsync(ProxyExchange exchange, UpstreamConnection upstream)
+    {
+        IDownstream downstream = exchange.Downstream;
+        PipeWriter target = upstream.Output;
+        while (true)
+        {
+            RequestBodyRead read = await downstream.ReadRequestBodyAsync();
+            switch (read.Status)
+            {
+                case RequestBodyStatus.Data:
+                    upstream.WriteRequestBody(read.Data);
+                    exchange.Facts.RequestBytes += read.Data.Length;
+                    downstream.AdvanceRequestBody();
+                    if (read.Last)
+                    {
+                        upstream.CompleteRequestBody(default);
+                    }
+                    break;
+                case RequestBodyStatus.Completed:
+                    upstream.CompleteRequestBody(read.Data);
+                    downstream.AdvanceRequestBody();
+                    break;
+                case RequestBodyStatus.ClientGone:
+                    return BodyOutcome.DownstreamFailed;
+                case RequestBodyStatus.Rejected:
+                    exchange.Error = ProxyError.Rejected(read.Rejection);
+                    upstream.Abort();
+                    return BodyOutcome.Rejected;
+                default:
+                    return BodyOutcome.Abandoned;
+            }
+
+            FlushResult flushed = await target.FlushAsync();
+            if (flushed.IsCompleted || flushed.IsCanceled)
+            {
+                return BodyOutcome.UpstreamFailed;
+            }
+            if (read.Status == RequestBodyStatus.Completed || read.Last)
+            {
+                return BodyOutcome.Completed;
+            }
+        }
+    }
+
+    /// <summary>Waits for the request body forwarder, stopping it first if it is still running.</summary>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    private static async ValueTask<BodyOutcome> FinishRequestBodyAsync(ProxyExchange exchange, ValueTask<BodyOutcome> requestBody, UpstreamConnection upstream)
+    {
+        if (!requestBody.IsCompleted)
+        {
+            // Thread A (here) ends the exchange while thread B (the forwarder) waits on the
+            // client or on the upstream; cancelling both waits makes B return. A cancel that
+            // lands after B finished on its own is absorbed by the next head read.
+            exchange.Downstream.CancelRequestBodyRead();
+            upstream.Output.CancelPendingFlush();
+        }
+        return await requestBody;
+    }
+
+    /// <summary>
+    /// :: response_filter, then the response head and body to the client. The upstream hands
+    /// over decoded body data and the downstream frames it (:: response_body_filter is where a
+    /// middleware that rewrites bodies will sit; none does yet, so data passes untouched).
+    /// </summary>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    private async ValueTask<RelayOutcome> RelayResponseAsync(ProxyExchange exchange, UpstreamConnection upstream)
+    {
+        IDownstream downstream = exchange.Downstream;
+        HttpResponseHead response = upstream.ResponseHead;
+        ResponseFilter(exchange);
+        _metrics.OnResponse(response.StatusCode);
+        exchange.Facts.ResponseBytes += downstream.WriteResponseHead(exchange, response);
+        exchange.Facts.Status = exchange.Facts.UpstreamStatus = response.StatusCode;
+        downstream.EnterPhase(ConnectionPhase.Body, entrypoint.Config.Timeouts.BodyIdleTimeout);
+
+        upstream.BeginResponseBody();
+        try
+        {
+            while (true)
+            {
+                ResponseBodyRead read = await upstream.ReadResponseBodyAsync();
+                switch (read.Status)
+                {
+                    case ResponseBodyStatus.Data:
+                        downstream.WriteResponseBody(read.Data);
+                        exchange.Facts.ResponseBytes += read.Data.Length;
+                        upstream.AdvanceResponseBody();
+                        if (read.Last)
+                        {
+                            downstream.CompleteResponseBody(default);
+                        }
+                        else if (read.MoreBuffered)
+                        {
+                            // More of the body is already here: one flush for all of it.
+                            continue;
+                        }
+                        break;
+                    case ResponseBodyStatus.Completed:
+                        downstream.CompleteResponseBody(read.Data);
+                        upstream.AdvanceResponseBody();
+                        break;
+                    case ResponseBodyStatus.Cancelled:
+                        return new RelayOutcome(upstreamReusable: false, downstreamKeepAlive: false, downstreamFailed: downstream.IsReset);
+                    default:
+                        // Truncated or invalid: what arrived still goes out, then the close tells
+                        // the client the message is incomplete.
+                        await downstream.FlushAsync();
+                        return Truncated(upstream, read.Status == ResponseBodyStatus.Invalid);
+                }
+
+                if (!await downstream.FlushAsync())
+                {
+                    return new RelayOutcome(upstreamReusable: false, downstreamKeepAlive: false, downstreamFailed: true);
+                }
+                if (read.Status == ResponseBodyStatus.Completed || read.Last)
+                {
+                    return new RelayOutcome(upstream.ReusableAfterResponse(read.ExtraBytes), downstream.ResponseKeepsAlive, downstreamFailed: false);
+                }
+                if (downstream.IsReset)
+                {
+                    return new RelayOutcome(upstreamReusable: false, downstreamKeepAlive: false, downstreamFailed: true);
+                }
+                downstream.EnterPhase(ConnectionPhase.Body, entrypoint.Config.Timeouts.BodyIdleTimeout);
+            }
+        }
+        finally
+        {
+            upstream.EndResponseBody();
+        }
+    }
+
+    private RelayOutcome Truncated(UpstreamConnection upstream, bool invalid)
+    {
+        // Part of the response is already with the client, so no error status can follow:
+        // closing the connection is how the client learns the message is incomplete.
+        _metrics.OnUpstreamError(UpstreamErrorKind.ResetDuringBody);
+        if (!invalid)
+        {
+            entrypoint.Log.UpstreamExchangeFailed(upstream.Pool.Destination.Name, UpstreamErrorKind.ResetDuringBody);
+        }
+        return new RelayOutcome(upstreamReusable: false, downstreamKeepAlive: false, downstreamFailed: false);
+    }
+}
+
+/// <summary>How relaying a response ended, for the keep-alive decisions on both sides.</summary>
+internal readonly struct RelayOutcome(bool upstreamReusable, bool downstreamKeepAlive, bool downstreamFailed)
+{
+    public bool UpstreamReusable { get; } = upstreamReusable;
+
+    public bool DownstreamKeepAlive { get; } = downstreamKeepAlive;
+
+    public bool DownstreamFailed { get; } = downstreamFailed;
+}
