@@ -1,3 +1,5 @@
+using System.Globalization;
+using System.Text;
 using Engine.Core.Configuration;
 using Engine.Host.Configuration;
 
@@ -52,6 +54,10 @@ internal static class ValidateCommand
                 $"{limits.MaxRequestHeaderCount} fields, body {(limits.MaxRequestBodySize is { } body ? SizeParser.Format(body) : "unlimited")}, " +
                 $"response head {SizeParser.Format(limits.MaxResponseHeadSize)}");
             output.WriteLine($"      timeouts: request header {DurationParser.Format(timeouts.RequestHeaderTimeout)}, keep-alive {DurationParser.Format(timeouts.KeepAliveTimeout)}, body idle {DurationParser.Format(timeouts.BodyIdleTimeout)}");
+            if (entrypoint.Middlewares.Count > 0)
+            {
+                output.WriteLine($"      middlewares (before each router's): {string.Join(", ", entrypoint.Middlewares)}");
+            }
         }
 
         output.WriteLine();
@@ -62,6 +68,10 @@ internal static class ValidateCommand
             string entrypoints = router.Entrypoints.Count == 0 ? "every entrypoint" : string.Join(", ", router.Entrypoints);
             output.WriteLine($"  {router.Name}: {router.Rule}");
             output.WriteLine($"      {priority} -> service {router.Service}, on {entrypoints}");
+            if (router.Middlewares.Count > 0)
+            {
+                output.WriteLine($"      middlewares: {string.Join(", ", router.Middlewares)}");
+            }
         }
 
         output.WriteLine();
@@ -83,6 +93,20 @@ internal static class ValidateCommand
             }
         }
 
+        if (config.Middlewares.Count > 0)
+        {
+            output.WriteLine();
+            output.WriteLine($"middlewares ({config.Middlewares.Count}):");
+            foreach (MiddlewareConfig middleware in config.Middlewares)
+            {
+                output.WriteLine($"  {middleware.Name}: {middleware.Type}");
+                foreach ((string key, object value) in middleware.Options)
+                {
+                    output.WriteLine($"      {key} = {FormatValue(value)}");
+                }
+            }
+        }
+
         if (config.Admin is { } admin)
         {
             output.WriteLine();
@@ -94,6 +118,38 @@ internal static class ValidateCommand
             output.WriteLine();
             output.WriteLine($"access log: {log.Path} ({log.Format}, buffer {log.BufferSize} lines)");
         }
+    }
+
+    /// <summary>A middleware's option as TOML would write it inline: <c>["/api"]</c>, <c>{ X-Env = "prod" }</c>.</summary>
+    internal static string FormatValue(object value) => value switch
+    {
+        string text => Quote(text),
+        bool flag => flag ? "true" : "false",
+        long or int => Convert.ToString(value, CultureInfo.InvariantCulture)!,
+        double number => double.IsFinite(number) ? number.ToString("R", CultureInfo.InvariantCulture) : double.IsNaN(number) ? "nan" : number > 0 ? "inf" : "-inf",
+        IReadOnlyDictionary<string, object> table => table.Count == 0 ? "{}" : $"{{ {string.Join(", ", table.Select(e => $"{Key(e.Key)} = {FormatValue(e.Value)}"))} }}",
+        IReadOnlyList<object> list => $"[{string.Join(", ", list.Select(FormatValue))}]",
+        _ => Quote(value.ToString() ?? ""),
+    };
+
+    private static string Key(string key) =>
+        key.Length > 0 && key.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_') ? key : Quote(key);
+
+    private static string Quote(string text)
+    {
+        var quoted = new StringBuilder(text.Length + 2).Append('"');
+        foreach (char c in text)
+        {
+            _ = c switch
+            {
+                '"' => quoted.Append("\\\""),
+                '\\' => quoted.Append("\\\\"),
+                < ' ' or '\x7F' => quoted.Append(CultureInfo.InvariantCulture, $"\\u{(int)c:X4}"),
+                _ => quoted.Append(c),
+            };
+        }
+
+        return quoted.Append('"').ToString();
     }
 
     private static string Count(int count, string noun) => count == 1 ? $"1 {noun}" : $"{count} {noun}s";

@@ -6,9 +6,10 @@ namespace Engine.Core.Configuration;
 
 /// <summary>
 /// Checks a <see cref="GatewayConfig"/> as a whole: names, addresses, references between routers,
-/// services and entrypoints, rules, balancing settings and limits. Every problem is collected,
-/// keyed by the path the TOML file uses for it (docs/configuration.md), so a file loader can point
-/// at the line. Runs on the config path only.
+/// services, middlewares and entrypoints, rules, balancing settings and limits (a middleware's
+/// type and keys are the middleware registry's to judge, in Engine.Http). Every problem is
+/// collected, keyed by the path the TOML file uses for it (docs/configuration.md), so a file
+/// loader can point at the line. Runs on the config path only.
 /// </summary>
 public static class GatewayConfigValidator
 {
@@ -24,7 +25,9 @@ public static class GatewayConfigValidator
         ValidateAdmin(config.Admin, problems, listenAddresses);
         ValidateAccessLog(config.AccessLog, problems);
         HashSet<string> services = ValidateServices(config, problems);
+        HashSet<string> middlewares = ValidateMiddlewares(config, problems);
         ValidateRouters(config, entrypoints, services, problems);
+        ValidateChains(config, middlewares, problems);
         if (config.DrainTimeout < TimeSpan.Zero)
         {
             problems.Add(new("drain_timeout", "must not be negative."));
@@ -338,6 +341,83 @@ public static class GatewayConfigValidator
                 }
             }
         }
+    }
+
+    private static HashSet<string> ValidateMiddlewares(GatewayConfig config, List<ConfigProblem> problems)
+    {
+        var names = new HashSet<string>(StringComparer.Ordinal);
+        foreach (MiddlewareConfig middleware in config.Middlewares)
+        {
+            string key = $"middlewares.{middleware.Name}";
+            if (string.IsNullOrWhiteSpace(middleware.Name))
+            {
+                problems.Add(new(key, "a middleware needs a name."));
+            }
+            else if (!names.Add(middleware.Name))
+            {
+                problems.Add(new(key, "defined twice."));
+            }
+        }
+
+        return names;
+    }
+
+    /// <summary>
+    /// Every name in an entrypoint's or a router's <c>middlewares</c> must name a middleware, once
+    /// per chain: a request passes through its entrypoint's list and then its router's, and a
+    /// middleware that ran twice would, say, strip two prefixes or append a header twice.
+    /// </summary>
+    private static void ValidateChains(GatewayConfig config, HashSet<string> middlewares, List<ConfigProblem> problems)
+    {
+        foreach (EntrypointConfig entrypoint in config.Entrypoints)
+        {
+            CheckChain(entrypoint.Middlewares, $"entrypoints.{entrypoint.Name}.middlewares", middlewares, problems);
+        }
+
+        foreach (RouterConfig router in config.Routers)
+        {
+            string key = $"routers.{router.Name}.middlewares";
+            CheckChain(router.Middlewares, key, middlewares, problems);
+            for (int i = 0; i < router.Middlewares.Count; i++)
+            {
+                string name = router.Middlewares[i];
+                EntrypointConfig? first = config.Entrypoints.FirstOrDefault(e =>
+                    (router.Entrypoints.Count == 0 || router.Entrypoints.Contains(e.Name)) && e.Middlewares.Contains(name));
+                if (first is not null && middlewares.Contains(name))
+                {
+                    problems.Add(new($"{key}[{i}]", $"'{name}' already runs for every request of entrypoint '{first.Name}' (its middlewares), before this router's; a middleware runs once per request."));
+                }
+            }
+        }
+    }
+
+    private static void CheckChain(IReadOnlyList<string> chain, string key, HashSet<string> middlewares, List<ConfigProblem> problems)
+    {
+        for (int i = 0; i < chain.Count; i++)
+        {
+            string name = chain[i];
+            if (!middlewares.Contains(name))
+            {
+                problems.Add(new($"{key}[{i}]", $"no middleware named '{name}'{NameSuggestions.Ending(name, middlewares)}"));
+            }
+            else if (IndexOf(chain, name) is int earlier && earlier < i)
+            {
+                problems.Add(new($"{key}[{i}]", $"'{name}' is listed twice (first as [{earlier}]); a middleware runs once per request."));
+            }
+        }
+    }
+
+    private static int IndexOf(IReadOnlyList<string> list, string name)
+    {
+        for (int i = 0; i < list.Count; i++)
+        {
+            if (string.Equals(list[i], name, StringComparison.Ordinal))
+            {
+                return i;
+            }
+        }
+
+        return -1;
     }
 
     private static void Positive(int value, string key, List<ConfigProblem> problems)

@@ -13,7 +13,8 @@ namespace Engine.Host.Admin;
 /// <remarks>
 /// <para>Property names are snake_case so that a key reads like its TOML counterpart
 /// (<c>drain_timeout</c>, <c>max_request_body_size</c>); durations are strings ("30s"); enums are
-/// snake_case strings.</para>
+/// snake_case strings; a middleware is one object with <c>name</c>, <c>type</c> and its type's
+/// keys as the TOML file writes them (<see cref="MiddlewareConfigJsonConverter"/>).</para>
 /// <para>Reading is strict, because a config that silently loses a misspelled key is worse than
 /// one refused: unknown properties, nulls where the record has no null, and missing constructor
 /// arguments (a router's <c>name</c>, <c>rule</c> and <c>service</c>) are errors. Comments and
@@ -31,6 +32,7 @@ namespace Engine.Host.Admin;
     [
         typeof(DurationJsonConverter),
         typeof(ServiceConfigJsonConverter),
+        typeof(MiddlewareConfigJsonConverter),
         typeof(SnakeCaseEnumConverter<GatewayState>),
         typeof(SnakeCaseEnumConverter<HashKeySource>),
         typeof(SnakeCaseEnumConverter<CookieSameSite>),

@@ -39,6 +39,12 @@ internal sealed class BindingContext(Func<string, string?> environment)
     }
 
     /// <summary>
+    /// Marks <paramref name="keyPath"/> as replaced without a problem of its own, because one
+    /// below it already says why (a list dropped for one bad element).
+    /// </summary>
+    public void MarkReported(string keyPath) => _reported.Add(keyPath);
+
+    /// <summary>
     /// True when binding already reported <paramref name="keyPath"/> or a key above it. A value
     /// that failed to bind is replaced by its default, and the validator must not then complain
     /// about the default (an empty rule after "rule is required" says the same thing twice).

@@ -1,5 +1,6 @@
 using Engine.Core.Configuration;
 using Engine.Host.Configuration.Toml;
+using Engine.Http.Middlewares;
 
 namespace Engine.Host.Configuration;
 
@@ -12,8 +13,8 @@ public sealed record LoadedConfig(GatewayConfig Config, IReadOnlyList<string> Fi
 /// Loads a <see cref="GatewayConfig"/> from TOML: a file, or a directory of <c>*.toml</c> files,
 /// with what they include (docs/configuration.md). Every problem is reported at once, as
 /// <c>file:line:column: key.path: message</c>: TOML syntax (the first error of each file), unknown
-/// keys, wrong types, unset variables, and then what <see cref="GatewayConfigValidator"/> finds,
-/// located through the key paths recorded while binding.
+/// keys, wrong types, unset variables, and then what <see cref="GatewayConfigValidator"/> and the
+/// <see cref="MiddlewareRegistry"/> find, located through the key paths recorded while binding.
 /// </summary>
 public static class ConfigLoader
 {
@@ -36,9 +37,11 @@ public static class ConfigLoader
 
         // :: Step 3: judge the whole. Deliberately skipped when a file could not be parsed: its
         // routers and services are missing, and every reference to them would be a false alarm.
+        // The middleware registry judges each middleware's type and keys, which only the type
+        // knows (the validator cannot see the types: they live in Engine.Http).
         if (!source.HasUnreadableFiles)
         {
-            foreach (ConfigProblem problem in GatewayConfigValidator.Validate(config))
+            foreach (ConfigProblem problem in GatewayConfigValidator.Validate(config).Concat(MiddlewareRegistry.Default.Validate(config)))
             {
                 if (!context.WasReported(problem.KeyPath))
                 {

@@ -6,17 +6,17 @@ namespace Engine.Host.Configuration;
 /// <summary>
 /// Binds parsed TOML files into one <see cref="GatewayConfig"/> by hand, key by key (trim and
 /// native-AOT safe), in the snake_case layout of docs/configuration.md. Files merge by name: each
-/// entrypoint, router and service, and each top-level setting, comes from exactly one file, so a
-/// reader can always tell which file decides it. Problems go to the <see cref="BindingContext"/>
-/// and binding continues, so one run reports everything.
+/// entrypoint, router, service and middleware, and each top-level setting, comes from exactly one
+/// file, so a reader can always tell which file decides it. Problems go to the
+/// <see cref="BindingContext"/> and binding continues, so one run reports everything.
 /// </summary>
 internal sealed partial class GatewayConfigBinder(BindingContext context)
 {
     private static readonly string[] s_rootKeys = ["drain_timeout", "entrypoints", "routers", "services", "middlewares", "admin", "access_log", "providers"];
-    private static readonly string[] s_entrypointKeys = ["address", "protocol", "limits", "timeouts"];
+    private static readonly string[] s_entrypointKeys = ["address", "protocol", "limits", "timeouts", "middlewares"];
     private static readonly string[] s_limitKeys = ["max_request_line_size", "max_request_head_size", "max_request_header_count", "max_request_body_size", "max_response_head_size"];
     private static readonly string[] s_timeoutKeys = ["request_header", "keep_alive", "body_idle"];
-    private static readonly string[] s_routerKeys = ["rule", "service", "entrypoints", "priority"];
+    private static readonly string[] s_routerKeys = ["rule", "service", "entrypoints", "priority", "middlewares"];
     private static readonly string[] s_adminKeys = ["address", "token"];
     private static readonly string[] s_accessLogKeys = ["path", "format", "buffer_size"];
     private static readonly string[] s_providerKeys = ["file"];
@@ -28,6 +28,7 @@ internal sealed partial class GatewayConfigBinder(BindingContext context)
     private readonly List<EntrypointConfig> _entrypoints = [];
     private readonly List<RouterConfig> _routers = [];
     private readonly List<ServiceConfig> _services = [];
+    private readonly List<MiddlewareConfig> _middlewares = [];
     private TimeSpan? _drainTimeout;
     private AdminConfig? _admin;
     private AccessLogConfig? _accessLog;
@@ -45,6 +46,7 @@ internal sealed partial class GatewayConfigBinder(BindingContext context)
             Entrypoints = _entrypoints,
             Routers = _routers,
             Services = _services,
+            Middlewares = _middlewares,
             Admin = _admin,
             AccessLog = _accessLog,
             FileProvider = _fileProvider,
@@ -70,7 +72,8 @@ internal sealed partial class GatewayConfigBinder(BindingContext context)
                     BindNamed(root, entry, "service", s_serviceKeys, (name, s) => _services.Add(BindService(name, s)));
                     break;
                 case "middlewares":
-                    ReportMiddlewares(entry);
+                    // Any key may be a type's; the registry judges them once the files are bound.
+                    BindNamed(root, entry, "middleware", knownKeys: null, (name, s) => _middlewares.Add(BindMiddleware(name, s)));
                     break;
                 case "drain_timeout" when Claim(entry):
                     _drainTimeout = root.Duration("drain_timeout");
@@ -91,8 +94,9 @@ internal sealed partial class GatewayConfigBinder(BindingContext context)
         }
     }
 
-    /// <summary>Binds each child table of <c>[entrypoints]</c>, <c>[routers]</c> or <c>[services]</c> not already defined by another file.</summary>
-    private void BindNamed(TomlSection root, TomlKeyValue entry, string noun, IReadOnlyList<string> knownKeys, Action<string, TomlSection> bind)
+    /// <summary>Binds each child table of <c>[entrypoints]</c>, <c>[routers]</c>, <c>[services]</c> or <c>[middlewares]</c> not already defined by another file.</summary>
+    /// <param name="knownKeys">The keys each child may have; null when any key may be (a middleware's belong to its type).</param>
+    private void BindNamed(TomlSection root, TomlKeyValue entry, string noun, IReadOnlyList<string>? knownKeys, Action<string, TomlSection> bind)
     {
         if (root.Section(entry.Key, knownKeys: null) is not { } collection)
         {
@@ -138,29 +142,31 @@ internal sealed partial class GatewayConfigBinder(BindingContext context)
         "entrypoints" => "entrypoint",
         "routers" => "router",
         "services" => "service",
+        "middlewares" => "middleware",
         _ => "top-level setting",
     };
 
-    private void ReportMiddlewares(TomlKeyValue entry)
+    /// <summary>
+    /// <c>type</c>, and every other key as a plain value for the type to read (see
+    /// <see cref="MiddlewareConfig.Options"/>), in written order: header order matters.
+    /// </summary>
+    private static MiddlewareConfig BindMiddleware(string name, TomlSection s)
     {
-        const string Message = "middlewares are not supported yet; remove this table (and the routers' 'middlewares' keys).";
-        if (entry.Value is TomlTable { Count: > 0 } table)
+        var options = new OrderedDictionary<string, object>(s.Table.Count, StringComparer.Ordinal);
+        foreach (TomlKeyValue entry in s.Table)
         {
-            foreach (TomlKeyValue middleware in table)
+            if (entry.Key != "type" && s.Plain(entry.Key) is { } value)
             {
-                context.Positions[$"middlewares.{middleware.Key}"] = middleware.KeyPosition;
-                context.Report(middleware.KeyPosition, $"middlewares.{middleware.Key}", Message);
+                options.Add(entry.Key, value);
             }
         }
-        else
-        {
-            context.Report(entry.KeyPosition, "middlewares", Message);
-        }
+
+        return new MiddlewareConfig(name, s.RequiredString("type")) { Options = options };
     }
 
     private EntrypointConfig BindEntrypoint(string name, TomlSection s)
     {
-        var entrypoint = new EntrypointConfig(name, s.RequiredString("address"));
+        var entrypoint = new EntrypointConfig(name, s.RequiredString("address")) { Middlewares = Names(s, "middlewares") };
         if (s.String("protocol") is { } protocol)
         {
             entrypoint = entrypoint with { Protocol = protocol };
@@ -204,7 +210,11 @@ internal sealed partial class GatewayConfigBinder(BindingContext context)
         {
             Priority = s.Int32("priority"),
             Entrypoints = s.Strings("entrypoints") ?? [],
+            Middlewares = Names(s, "middlewares"),
         };
+
+    /// <summary>A list of names, or the shared empty list when the key is left out.</summary>
+    private static IReadOnlyList<string> Names(TomlSection s, string key) => (IReadOnlyList<string>?)s.Strings(key) ?? [];
 
     private static AdminConfig BindAdmin(TomlSection s)
     {

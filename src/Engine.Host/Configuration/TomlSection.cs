@@ -59,7 +59,6 @@ internal readonly struct TomlSection
     /// <summary>Keys of features the engine will have but does not yet: say so instead of "unknown".</summary>
     public static string? NotYetSupported(string key) => key switch
     {
-        "middlewares" => "middlewares are not supported yet.",
         "tls" => "TLS is not supported yet.",
         "health_check" or "healthcheck" => "active health checks are not supported yet.",
         _ => null,
@@ -323,6 +322,79 @@ internal readonly struct TomlSection
         }
 
         return strings;
+    }
+
+    /// <summary>
+    /// The value of <paramref name="key"/> as a plain .NET value, for keys whose meaning belongs to
+    /// someone else (a middleware type reads its own): strings (after <c>${...}</c> substitution),
+    /// <see cref="long"/>, <see cref="double"/>, <see cref="bool"/>, arrays as
+    /// <see cref="List{T}"/> of values, tables as an <see cref="OrderedDictionary{TKey, TValue}"/>
+    /// in written order. Where every nested key and element was written is recorded
+    /// (<c>key.name</c>, <c>key[1]</c>). A value that cannot be one (a date, an unset variable) is
+    /// reported and left out: null in its place, its entry missing from a table, and a list that
+    /// holds one is dropped whole.
+    /// </summary>
+    public object? Plain(string key) =>
+        Table.TryGetValue(key, out TomlNode? node) ? ReadPlain(node, Child(key)) : null;
+
+    private object? ReadPlain(TomlNode node, string keyPath)
+    {
+        switch (node)
+        {
+            case TomlValue { Kind: TomlKind.String }:
+                return ReadString(node, keyPath);
+            case TomlValue { Kind: TomlKind.Integer } integer:
+                return integer.GetInteger();
+            case TomlValue { Kind: TomlKind.Float } number:
+                return number.GetFloat();
+            case TomlValue { Kind: TomlKind.Boolean } boolean:
+                return boolean.GetBoolean();
+            case TomlArray array:
+                var items = new List<object>(array.Count);
+                bool complete = true;
+                for (int i = 0; i < array.Count; i++)
+                {
+                    string itemPath = $"{keyPath}[{i}]";
+                    _context.Positions[itemPath] = array[i].Position;
+                    if (ReadPlain(array[i], itemPath) is { } item)
+                    {
+                        items.Add(item);
+                    }
+                    else
+                    {
+                        complete = false;
+                    }
+                }
+
+                if (!complete)
+                {
+                    // A list with a hole would shift every later index away from where it was
+                    // written, so it is dropped whole, and what its owner would say about the
+                    // missing list ("is required") is noise after the element's own problem.
+                    _context.MarkReported(keyPath);
+                    return null;
+                }
+
+                return items;
+            case TomlTable table:
+                // Entries are found by name, so one that cannot be read is left out (reported)
+                // and the rest still go to their owner to judge.
+                var entries = new OrderedDictionary<string, object>(table.Count, StringComparer.Ordinal);
+                foreach (TomlKeyValue entry in table)
+                {
+                    string entryPath = $"{keyPath}.{entry.Key}";
+                    _context.Positions[entryPath] = entry.KeyPosition;
+                    if (ReadPlain(entry.Value, entryPath) is { } value)
+                    {
+                        entries.Add(entry.Key, value);
+                    }
+                }
+
+                return entries;
+            default:
+                _context.Report(node.Position, keyPath, $"expected a string, a number, a boolean, an array or a table, found {Describe(node)}.");
+                return null;
+        }
     }
 
     private string? ReadString(TomlNode node, string keyPath)

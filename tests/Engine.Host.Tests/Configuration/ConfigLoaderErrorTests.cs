@@ -94,25 +94,6 @@ public sealed class ConfigLoaderErrorTests : IDisposable
     }
 
     [Fact]
-    public void Load_Middlewares_AreReportedAsNotSupportedWhereTheyAreWritten()
-    {
-        _files.Write("gateway.toml", ConfigFiles.Minimal.Replace("service = \"app\"\n", "service = \"app\"\nmiddlewares = [\"auth\"]\n", StringComparison.Ordinal) + """
-            [middlewares.auth]
-            type = "jwt"
-
-            [middlewares.rate-limit]
-            type = "rate-limit"
-            """);
-
-        Assert.Equal(
-        [
-            "gateway.toml:7:1: routers.app.middlewares: middlewares are not supported yet.",
-            "gateway.toml:12:14: middlewares.auth: middlewares are not supported yet; remove this table (and the routers' 'middlewares' keys).",
-            "gateway.toml:15:14: middlewares.rate-limit: middlewares are not supported yet; remove this table (and the routers' 'middlewares' keys).",
-        ], _files.Errors());
-    }
-
-    [Fact]
     public void Load_SyntaxError_IsReportedWithTheParsersLocation()
     {
         _files.Write("gateway.toml", ConfigFiles.Minimal + "[admin\n");

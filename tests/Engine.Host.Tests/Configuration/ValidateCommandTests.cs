@@ -54,6 +54,82 @@ public sealed class ValidateCommandTests : IDisposable
     }
 
     [Fact]
+    public void Validate_FileWithMiddlewares_ShowsThemAndEachChain()
+    {
+        string path = _files.Write("gateway.toml", ConfigFiles.Minimal
+            .Replace("address = \"127.0.0.1:18000\"\n", "address = \"127.0.0.1:18000\"\nmiddlewares = [\"h\"]\n", StringComparison.Ordinal)
+            .Replace("service = \"app\"\n", "service = \"app\"\nmiddlewares = [\"strip\", \"add\"]\n", StringComparison.Ordinal) + """
+            [middlewares.h]
+            type = "headers"
+            request_headers = { X-Env = "prod", "X-Quote" = "say \"hi\"" }
+            remove_response_headers = ["Server"]
+
+            [middlewares.strip]
+            type = "strip-prefix"
+            prefixes = ["/api"]
+
+            [middlewares.add]
+            type = "add-prefix"
+            prefix = "/v2"
+            """);
+        var output = new StringWriter();
+        var error = new StringWriter();
+
+        int exitCode = ValidateCommand.Run(path, output, error);
+
+        Assert.Equal(0, exitCode);
+        Assert.Equal("", error.ToString());
+        string summary = output.ToString();
+        Assert.Contains("      middlewares (before each router's): h", summary, StringComparison.Ordinal);
+        Assert.Contains("      middlewares: strip, add", summary, StringComparison.Ordinal);
+        Assert.Contains(string.Join(Environment.NewLine,
+            "middlewares (3):",
+            "  h: headers",
+            "      request_headers = { X-Env = \"prod\", X-Quote = \"say \\\"hi\\\"\" }",
+            "      remove_response_headers = [\"Server\"]",
+            "  strip: strip-prefix",
+            "      prefixes = [\"/api\"]",
+            "  add: add-prefix",
+            "      prefix = \"/v2\""), summary, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Validate_FileWithMiddlewareErrors_PrintsEachLocated()
+    {
+        string path = _files.Write("gateway.toml", ConfigFiles.Minimal
+            .Replace("address = \"127.0.0.1:18000\"\n", "address = \"127.0.0.1:18000\"\nmiddlewares = [\"header\"]\n", StringComparison.Ordinal)
+            .Replace("service = \"app\"\n", "service = \"app\"\nmiddlewares = [\"strip\", \"ad\"]\n", StringComparison.Ordinal) + """
+            [middlewares.headers]
+            type = "headers"
+            request_headers = { "X Env" = "prod" }
+            response_header = { Server = "engine" }
+
+            [middlewares.strip]
+            type = "strip-prefx"
+
+            [middlewares.add]
+            type = "add-prefix"
+            prefix = "/v2"
+            """);
+        var output = new StringWriter();
+        var error = new StringWriter();
+
+        int exitCode = ValidateCommand.Run(path, output, error);
+
+        Assert.Equal(1, exitCode);
+        Assert.Equal("", output.ToString());
+        Assert.Equal(
+        [
+            $"engine: {path} is invalid (5 problems):",
+            $"{path}:3:16: entrypoints.web.middlewares[0]: no middleware named 'header'; did you mean 'headers'?",
+            $"{path}:8:25: routers.app.middlewares[1]: no middleware named 'ad'; did you mean 'add'?",
+            $"{path}:15:21: middlewares.headers.request_headers.X Env: 'X Env' is not a valid header name (letters, digits and !#$%&'*+-.^_`|~ only).",
+            $"{path}:16:1: middlewares.headers.response_header: unknown key for a middleware of type 'headers'; did you mean 'response_headers'?",
+            $"{path}:19:1: middlewares.strip.type: unknown middleware type 'strip-prefx'; did you mean 'strip-prefix'?",
+        ], error.ToString().Split(Environment.NewLine, StringSplitOptions.RemoveEmptyEntries));
+    }
+
+    [Fact]
     public void EngineProcess_Validate_ExitsWith0ForValidAnd1ForInvalidConfig()
     {
         string valid = _files.Write("valid.toml", ConfigFiles.Minimal);
