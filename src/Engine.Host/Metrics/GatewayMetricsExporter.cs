@@ -8,7 +8,7 @@ namespace Engine.Host.Metrics;
 
 /// <summary>
 /// Renders everything the engine counts as Prometheus text (format 0.0.4): the data path's
-/// counters from <see cref="ProxyMetrics"/>, per entrypoint, router and service; upstream pools
+/// counters from <see cref="ProxyMetrics"/>, per entrypoint, router, service and middleware; upstream pools
 /// from the current <see cref="ProxySnapshot"/>; config reloads; build info; and the process's
 /// and .NET runtime's standard metrics. The admin server's <c>/metrics</c> calls
 /// <see cref="Write"/> per scrape and answers with <see cref="PrometheusTextWriter.ContentType"/>.
@@ -49,6 +49,7 @@ public static partial class GatewayMetricsExporter
         WriteRequestFamilies(writer, "entrypoint", s_entrypointLabels, metrics.Entrypoints);
         WriteRequestFamilies(writer, "router", s_routerLabels, metrics.Routers);
         WriteRequestFamilies(writer, "service", s_serviceLabels, metrics.Services);
+        WriteMiddlewareFamilies(writer, metrics);
         if (snapshot is not null)
         {
             WritePoolFamily(writer, snapshot);

@@ -74,6 +74,52 @@ public sealed class GatewayMetricsExporterTests
     }
 
     [Fact]
+    public void Write_MiddlewareCounters_RendersRequestsAndAnsweredByMiddlewareAndType()
+    {
+        var metrics = new ProxyMetrics();
+        Engine.Http.Middlewares.MiddlewareMetrics strip = metrics.ForMiddleware("strip", "strip-prefix");
+        Engine.Http.Middlewares.MiddlewareMetrics headers = metrics.ForMiddleware("h", "headers");
+        for (int i = 0; i < 3; i++)
+        {
+            strip.OnRequest();
+        }
+        headers.OnRequest();
+        headers.OnAnswered();
+        // A reload that gives a name another type keeps both series.
+        metrics.ForMiddleware("strip", "add-prefix").OnRequest();
+
+        string[] lines = Export(metrics);
+
+        Assert.Contains("# TYPE engine_middleware_requests_total counter", lines);
+        Assert.Contains("# TYPE engine_middleware_answered_total counter", lines);
+        Assert.Contains(lines, l => l.StartsWith("# HELP engine_middleware_requests_total ", StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.StartsWith("# HELP engine_middleware_answered_total ", StringComparison.Ordinal));
+        string[] requests = [.. lines.Where(l => l.StartsWith("engine_middleware_requests_total{", StringComparison.Ordinal))];
+        string[] answered = [.. lines.Where(l => l.StartsWith("engine_middleware_answered_total{", StringComparison.Ordinal))];
+        // Sorted by middleware, then type.
+        Assert.Equal(
+            [
+                "engine_middleware_requests_total{middleware=\"h\",type=\"headers\"} 1",
+                "engine_middleware_requests_total{middleware=\"strip\",type=\"add-prefix\"} 1",
+                "engine_middleware_requests_total{middleware=\"strip\",type=\"strip-prefix\"} 3",
+            ], requests);
+        Assert.Equal(
+            [
+                "engine_middleware_answered_total{middleware=\"h\",type=\"headers\"} 1",
+                "engine_middleware_answered_total{middleware=\"strip\",type=\"add-prefix\"} 0",
+                "engine_middleware_answered_total{middleware=\"strip\",type=\"strip-prefix\"} 0",
+            ], answered);
+    }
+
+    [Fact]
+    public void Write_WithoutMiddlewares_WritesNoMiddlewareFamilies()
+    {
+        string[] lines = Export(new ProxyMetrics());
+
+        Assert.DoesNotContain(lines, l => l.Contains("engine_middleware_", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void Write_WithoutRecordedLabelSets_WritesNoEmptyRequestFamilies()
     {
         string[] lines = Export(new ProxyMetrics());
@@ -147,6 +193,8 @@ public sealed class GatewayMetricsExporterTests
         metrics.ForEntrypoint("admin").Record(200, 1, 1, 1);
         metrics.ForRouter("r", "s").Record(200, 1, 1, 1);
         metrics.ForService("s").Record(200, 1, 1, 1);
+        metrics.ForMiddleware("m", "headers").OnRequest();
+        metrics.ForMiddleware("a", "add-prefix").OnRequest();
 
         string[] lines = Export(metrics);
 
@@ -169,6 +217,8 @@ public sealed class GatewayMetricsExporterTests
         }
         Assert.Contains("engine_entrypoint_request_duration_seconds", families);
         Assert.Contains("dotnet_threadpool_queue_length", families);
+        Assert.Contains("engine_middleware_requests_total", families);
+        Assert.Contains("engine_middleware_answered_total", families);
         // Series sorted by label value: admin before web.
         Assert.True(Array.FindIndex(lines, l => l.Contains("entrypoint=\"admin\"", StringComparison.Ordinal)) < Array.FindIndex(lines, l => l.Contains("entrypoint=\"web\"", StringComparison.Ordinal)));
     }

@@ -54,6 +54,26 @@ public sealed class PromtoolTests
         Assert.True(exitCode == 0 && printed.Length == 0, $"promtool exited {exitCode}:\n{printed}\n--- input ---\n{text}");
     }
 
+    [Fact]
+    public async Task CheckMetrics_WithMiddlewareFamilies_PassesWithNoLintProblems()
+    {
+        string? missing = TestTools.EnsurePackage("prometheus", Promtool);
+        Assert.True(missing is null, missing);
+
+        var metrics = new ProxyMetrics();
+        metrics.ForMiddleware("strip", "strip-prefix").OnRequest();
+        metrics.ForMiddleware("h", "headers").OnRequest();
+        metrics.ForMiddleware("h", "headers").OnAnswered();
+        var output = new ArrayBufferWriter<byte>();
+        GatewayMetricsExporter.Write(output, metrics, snapshot: null, new ReloadMetrics());
+        string text = System.Text.Encoding.UTF8.GetString(output.WrittenSpan);
+
+        Assert.Contains("engine_middleware_requests_total{middleware=\"strip\",type=\"strip-prefix\"} 1", text);
+        Assert.Contains("engine_middleware_answered_total{middleware=\"h\",type=\"headers\"} 1", text);
+        (int exitCode, string printed) = await CheckMetricsAsync(output.WrittenMemory);
+        Assert.True(exitCode == 0 && printed.Length == 0, $"promtool exited {exitCode}:\n{printed}\n--- input ---\n{text}");
+    }
+
     /// <summary>
     /// Pipes <paramref name="exposition"/> into <c>promtool check metrics</c>; returns its exit code
     /// and everything it printed. Asynchronous all the way: on Unix the process's pipes complete
