@@ -64,8 +64,8 @@ public sealed partial class Gateway
             PrepareRegexesInBackground(snapshot);
 
             // :: Step 3: entrypoints.
-            (List<(HttpEntrypoint Entrypoint, EntrypointConfig Config)> kept, List<EntrypointConfig> added, List<HttpEntrypoint> removed) = PlanEntrypoints(next);
-            var opened = new List<HttpEntrypoint>();
+            (List<(Entrypoint Entrypoint, EntrypointConfig Config)> kept, List<EntrypointConfig> added, List<Entrypoint> removed) = PlanEntrypoints(next);
+            var opened = new List<Entrypoint>();
             try
             {
                 foreach (EntrypointConfig config in added)
@@ -78,7 +78,7 @@ public sealed partial class Gateway
                 // Back to where we were: the old snapshot again, the new listeners closed, the
                 // pools only the refused snapshot opened disposed.
                 _runtime.Swap(previous);
-                foreach (HttpEntrypoint entrypoint in opened)
+                foreach (Entrypoint entrypoint in opened)
                 {
                     await entrypoint.StopAsync(TimeSpan.Zero).ConfigureAwait(false);
                     lock (_entrypoints)
@@ -91,12 +91,12 @@ public sealed partial class Gateway
                 return Refused(started, source, [$"cannot listen: {ex.Message}"]);
             }
 
-            foreach ((HttpEntrypoint entrypoint, EntrypointConfig config) in kept)
+            foreach ((Entrypoint entrypoint, EntrypointConfig config) in kept)
             {
                 entrypoint.Reconfigure(config);
             }
 
-            foreach (HttpEntrypoint entrypoint in removed)
+            foreach (Entrypoint entrypoint in removed)
             {
                 lock (_entrypoints)
                 {
@@ -147,14 +147,14 @@ public sealed partial class Gateway
     /// the same concrete address (a rename), keeps its socket. Port 0 never matches by address:
     /// each such bind is a new port.
     /// </summary>
-    private (List<(HttpEntrypoint, EntrypointConfig)> Kept, List<EntrypointConfig> Added, List<HttpEntrypoint> Removed) PlanEntrypoints(GatewayConfig next)
+    private (List<(Entrypoint, EntrypointConfig)> Kept, List<EntrypointConfig> Added, List<Entrypoint> Removed) PlanEntrypoints(GatewayConfig next)
     {
-        List<HttpEntrypoint> running = [.. Entrypoints];
-        var kept = new List<(HttpEntrypoint, EntrypointConfig)>();
+        List<Entrypoint> running = [.. Entrypoints];
+        var kept = new List<(Entrypoint, EntrypointConfig)>();
         var added = new List<EntrypointConfig>();
         foreach (EntrypointConfig config in next.Entrypoints)
         {
-            HttpEntrypoint? match = running.FirstOrDefault(e => e.Config.Name == config.Name && e.Config.Address == config.Address)
+            Entrypoint? match = running.FirstOrDefault(e => e.Config.Name == config.Name && e.Config.Address == config.Address)
                 ?? running.FirstOrDefault(e => SameConcreteAddress(e.Config.Address, config.Address));
             if (match is null)
             {

@@ -22,7 +22,7 @@ public sealed partial class Gateway : IAsyncDisposable
     private readonly SocketConnectionFactory _connector;
     private readonly Heartbeat _heartbeat;
     private readonly ProxyMetrics _metrics = new();
-    private readonly List<HttpEntrypoint> _entrypoints = [];
+    private readonly List<Entrypoint> _entrypoints = [];
     private readonly List<Task> _retiring = [];
     private readonly SemaphoreSlim _reloadLock = new(1, 1);
     private readonly Stopwatch _uptime = new();
@@ -49,7 +49,7 @@ public sealed partial class Gateway : IAsyncDisposable
     public GatewayState State => _state;
 
     /// <summary>The entrypoints listening now.</summary>
-    public IReadOnlyList<HttpEntrypoint> Entrypoints
+    public IReadOnlyList<Entrypoint> Entrypoints
     {
         get
         {
@@ -109,7 +109,7 @@ public sealed partial class Gateway : IAsyncDisposable
         }
         catch
         {
-            foreach (HttpEntrypoint started in Entrypoints)
+            foreach (Entrypoint started in Entrypoints)
             {
                 await started.StopAsync(TimeSpan.Zero).ConfigureAwait(false);
             }
@@ -152,9 +152,9 @@ public sealed partial class Gateway : IAsyncDisposable
             }
         });
 
-    private HttpEntrypoint StartEntrypoint(EntrypointConfig config)
+    private Entrypoint StartEntrypoint(EntrypointConfig config)
     {
-        var http = new HttpEntrypoint(config, _runtime!, _heartbeat, _loggerFactory.CreateLogger("Engine.Http"), _transport);
+        var http = Entrypoint.Create(config, _runtime!, _heartbeat, _loggerFactory, _transport);
         http.Start();
         lock (_entrypoints)
         {

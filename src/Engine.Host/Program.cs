@@ -102,7 +102,7 @@ internal static class Program
             return 1;
         }
 
-        foreach (HttpEntrypoint entrypoint in gateway.Entrypoints)
+        foreach (Entrypoint entrypoint in gateway.Entrypoints)
         {
             string destinations = string.Join(", ", config.Services.SelectMany(s => s.Destinations).Select(d => d.Address));
             HostLog.Proxying(log, entrypoint.BoundEndPoint!.ToString(), destinations);

@@ -12,7 +12,7 @@ public sealed class OptimizedBuildFactAttribute : FactAttribute
 {
     public OptimizedBuildFactAttribute()
     {
-        Assembly engine = typeof(Engine.Http.Proxy.HttpEntrypoint).Assembly;
+        Assembly engine = typeof(Engine.Http.Proxy.HttpConnectionHandler).Assembly;
         if (engine.GetCustomAttribute<DebuggableAttribute>()?.IsJITOptimizerDisabled == true)
         {
             Skip = "Allocation is measured on optimized builds only: run 'dotnet test -c Release'.";

@@ -13,7 +13,7 @@ namespace Engine.Core.Transport;
 /// from the socket and a send loop drains the output pipe into it. Both directions apply
 /// backpressure through the pipes' thresholds, and socket failures end a loop as values.
 /// </summary>
-public sealed partial class SocketConnection : ConnectionContext
+public sealed partial class SocketConnection : ConnectionContext, Connections.ITransportConnectionFeature, Connections.IFeatureCollectionOwner
 {
     private readonly Socket _socket;
     private readonly SocketTransportOptions _options;
@@ -66,6 +66,19 @@ public sealed partial class SocketConnection : ConnectionContext
     }
 
     public override IFeatureCollection Features => _features ??= new FeatureCollection();
+
+    public bool HasFeatures => _features != null;
+
+    /// <summary>The local port: the listener's, set at accept; else read from the socket on first use.</summary>
+    public int LocalPort
+    {
+        get => _localPort != 0 ? _localPort : _localPort = (LocalEndPoint as IPEndPoint)?.Port ?? 0;
+        internal set => _localPort = value;
+    }
+
+    private int _localPort;
+
+    void Connections.ITransportConnectionFeature.OnPeerReset(Action<object?> callback, object? state) => OnReceiveFaulted(callback, state);
 
     public override IDictionary<object, object?> Items
     {

@@ -75,7 +75,8 @@ public sealed class SocketConnectionListener : IConnectionListener
                 continue;
             }
             accepted.NoDelay = _options.NoDelay;
-            var connection = new SocketConnection(accepted, _options);
+            // An accepted socket's local port is the listener's: no getsockname per connection.
+            var connection = new SocketConnection(accepted, _options) { LocalPort = ((IPEndPoint)EndPoint).Port };
             connection.Start();
             return connection;
         }

@@ -24,10 +24,6 @@ internal sealed partial class Http1ServerConnection
     private ResponseFraming _responseFraming;
     private bool _responseClose;
 
-    public ReadOnlySpan<byte> Scheme => _entrypoint.SchemeBytes;
-
-    public ReadOnlySpan<byte> LocalPort => _entrypoint.PortBytes;
-
     public bool IsReset => _downstreamReset;
 
     public bool WantsClose => _draining;

@@ -4,7 +4,9 @@ using System.Net;
 using System.Runtime.CompilerServices;
 using Engine.Core.Configuration;
 using Engine.Core.LoadBalancing;
-using Engine.Core.Transport;
+using Engine.Core.Connections;
+using Microsoft.AspNetCore.Connections;
+using Microsoft.AspNetCore.Connections.Features;
 using Engine.Http.Http1;
 
 namespace Engine.Http.Proxy;
@@ -29,14 +31,22 @@ internal enum ConnectionPhase : byte
 /// long-running loop per connection (its state machine is allocated once); the per-request
 /// steps are pooled async methods, so a keep-alive request allocates nothing.
 /// </summary>
-internal sealed partial class Http1ServerConnection : IDownstream
+internal sealed partial class Http1ServerConnection : IDownstream, ITrackedConnection
 {
     private static readonly TimeSpan s_lingerTimeout = TimeSpan.FromSeconds(2);
     private static readonly TimeSpan s_closeTimeout = TimeSpan.FromSeconds(5);
     private const long MaxLingerBytes = 1024 * 1024;
 
-    private readonly SocketConnection _connection;
-    private readonly HttpEntrypoint _entrypoint;
+    private static readonly byte[] s_http = "http"u8.ToArray();
+    private static readonly byte[] s_https = "https"u8.ToArray();
+
+    private readonly ConnectionContext _connection;
+    private readonly HttpConnectionHandler _entrypoint;
+    private readonly long _id;
+    private readonly byte[] _scheme;
+    private PortBuffer _localPort;
+    private int _localPortLength;
+    private long _trackingKey;
     private readonly PipeReader _input;
     private readonly PipeWriter _output;
     // Rented from the entrypoint when a request's first byte arrives and given back when it
@@ -65,12 +75,18 @@ internal sealed partial class Http1ServerConnection : IDownstream
     private volatile bool _downstreamReset;
     private bool _linger;
 
-    public Http1ServerConnection(SocketConnection connection, HttpEntrypoint entrypoint)
+    public Http1ServerConnection(ConnectionContext connection, HttpConnectionHandler entrypoint)
     {
         _connection = connection;
         _entrypoint = entrypoint;
-        _input = connection.Input;
-        _output = connection.Output;
+        _input = connection.Transport.Input;
+        _output = connection.Transport.Output;
+        // X-Forwarded-Proto comes from the connection: a TLS step before this handler says so.
+        _scheme = ConnectionFeatures.Get<ITlsHandshakeFeature>(connection) is null ? s_http : s_https;
+        ITransportConnectionFeature? transport = ConnectionFeatures.Get<ITransportConnectionFeature>(connection);
+        _id = transport?.Id ?? 0;
+        int port = transport?.LocalPort ?? (connection.LocalEndPoint as IPEndPoint)?.Port ?? 0;
+        port.TryFormat(_localPort, out _localPortLength, default, System.Globalization.CultureInfo.InvariantCulture);
         _limits = entrypoint.Config.Limits;
         _timeouts = entrypoint.Config.Timeouts;
         _parserLimits = entrypoint.ParserLimits;
@@ -82,12 +98,12 @@ internal sealed partial class Http1ServerConnection : IDownstream
         {
             _clientAddressLength = written;
         }
-        connection.OnReceiveFaulted(static state => ((Http1ServerConnection)state!).OnDownstreamReset(), this);
+        transport?.OnPeerReset(static state => ((Http1ServerConnection)state!).OnDownstreamReset(), this);
     }
 
-    public long Id => _connection.Id;
-
     public ConnectionPhase Phase => _phase;
+
+    public string PhaseName => _phase.ToString();
 
     /// <summary>When the current phase times out, in heartbeat timestamp units.</summary>
     public long Deadline => Volatile.Read(ref _deadline);
@@ -96,10 +112,16 @@ internal sealed partial class Http1ServerConnection : IDownstream
 
     public IPAddress? ClientIp => _clientIp;
 
-    public long ConnectionId => _connection.Id;
+    public long ConnectionId => _id;
+
+    public ReadOnlySpan<byte> Scheme => _scheme;
+
+    public ReadOnlySpan<byte> LocalPort => ((ReadOnlySpan<byte>)_localPort).Slice(0, _localPortLength);
 
     public async Task RunAsync()
     {
+        _trackingKey = _entrypoint.Tracker.Add(this);
+        _entrypoint.OnConnectionOpened();
         try
         {
             while (!_draining)
@@ -125,7 +147,7 @@ internal sealed partial class Http1ServerConnection : IDownstream
         {
             // Nothing on the data path throws by design; if something does, the connection ends
             // and the process stays up.
-            _entrypoint.Log.UnhandledConnectionError(_connection.Id, ex);
+            _entrypoint.Log.UnhandledConnectionError(_id, ex);
             _linger = false;
         }
         finally
@@ -151,12 +173,13 @@ internal sealed partial class Http1ServerConnection : IDownstream
             }
             catch (Exception ex)
             {
-                _entrypoint.Log.UnhandledConnectionError(_connection.Id, ex);
+                _entrypoint.Log.UnhandledConnectionError(_id, ex);
                 _connection.Abort();
             }
             finally
             {
-                _entrypoint.OnConnectionClosed(this);
+                _entrypoint.Tracker.Remove(_trackingKey);
+                _entrypoint.OnConnectionClosed();
             }
         }
     }
@@ -278,7 +301,7 @@ internal sealed partial class Http1ServerConnection : IDownstream
                 _input.AdvanceTo(buffer.End);
                 _headConsumed = true;
                 _metrics.OnRejected(ex.Reason);
-                _entrypoint.Log.RequestRejected(_connection.Id, ex.Reason, ex.Offset);
+                _entrypoint.Log.RequestRejected(_id, ex.Reason, ex.Offset);
                 ProxyExchange exchange = _exchange!;
                 BeginExchange(exchange, requestBytes: buffer.Length);
                 exchange.Error = ProxyError.Rejected(ex.Reason);
@@ -406,6 +429,12 @@ internal sealed partial class Http1ServerConnection : IDownstream
 
     [InlineArray(64)]
     private struct ClientAddressBuffer
+    {
+        private byte _element0;
+    }
+
+    [InlineArray(8)]
+    private struct PortBuffer
     {
         private byte _element0;
     }

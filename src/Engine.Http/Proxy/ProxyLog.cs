@@ -21,11 +21,7 @@ internal sealed partial class ProxyLog(ILogger logger)
 
     public void InvalidUpstreamResponse(string destination, RequestRejectionReason reason, int offset) => InvalidUpstreamResponseCore(_logger, destination, reason, offset);
 
-    public void ListenerStarted(string entrypoint, string endPoint) => ListenerStartedCore(_logger, entrypoint, endPoint);
 
-    public void ListenerStopped(string entrypoint, int openConnections) => ListenerStoppedCore(_logger, entrypoint, openConnections);
-
-    public void StillDraining(string entrypoint, int seconds, int openConnections, string phases) => StillDrainingCore(_logger, entrypoint, seconds, openConnections, phases);
 
     [LoggerMessage(EventId = 1, Level = LogLevel.Error, Message = "Connection {ConnectionId} failed unexpectedly.")]
     private static partial void UnhandledConnectionErrorCore(ILogger logger, long connectionId, Exception exception);
@@ -42,12 +38,5 @@ internal sealed partial class ProxyLog(ILogger logger)
     [LoggerMessage(EventId = 5, Level = LogLevel.Warning, Message = "Upstream {Destination}: invalid response ({Reason} at byte {Offset}).")]
     private static partial void InvalidUpstreamResponseCore(ILogger logger, string destination, RequestRejectionReason reason, int offset);
 
-    [LoggerMessage(EventId = 6, Level = LogLevel.Information, Message = "Entrypoint {Entrypoint} listening on {EndPoint}.")]
-    private static partial void ListenerStartedCore(ILogger logger, string entrypoint, string endPoint);
 
-    [LoggerMessage(EventId = 7, Level = LogLevel.Information, Message = "Entrypoint {Entrypoint} stopped accepting; {OpenConnections} connections draining.")]
-    private static partial void ListenerStoppedCore(ILogger logger, string entrypoint, int openConnections);
-
-    [LoggerMessage(EventId = 8, Level = LogLevel.Warning, Message = "Entrypoint {Entrypoint} still draining after {Seconds} s: {OpenConnections} connections ({Phases}).")]
-    private static partial void StillDrainingCore(ILogger logger, string entrypoint, int seconds, int openConnections, string phases);
 }

@@ -29,7 +29,7 @@ internal enum ExchangeOutcome : byte
 /// per-request state (that lives in the exchange), and its async steps are pooled, so a request
 /// allocates nothing.
 /// </summary>
-internal sealed partial class ProxyPipeline(HttpEntrypoint entrypoint)
+internal sealed partial class ProxyPipeline(HttpConnectionHandler entrypoint)
 {
     private readonly ProxyMetrics _metrics = entrypoint.Metrics;
 
