@@ -73,11 +73,15 @@ public sealed partial class ProxySnapshot : IDisposable
     /// </summary>
     public static ProxySnapshot Build(GatewayConfig config, SocketConnectionFactory connector, Heartbeat heartbeat, ProxyMetrics metrics, ProxySnapshot? previous = null)
     {
-        GatewayConfigValidator.ThrowIfInvalid(config);
-
-        // :: Step 0: middlewares, compiled once each; a router's chain (step 4) is the
+        // :: Step 0: the whole config judged at once (the validator and each middleware type's
+        // own checks), then middlewares compiled once each; a router's chain (step 4) is the
         // entrypoint's defaults, then its own, as one array per (entrypoint, router).
-        Dictionary<string, Middleware> middlewares = CompileMiddlewares(config, metrics);
+        var problems = new List<ConfigProblem>(GatewayConfigValidator.Validate(config));
+        Dictionary<string, Middleware> middlewares = CompileMiddlewares(config, metrics, problems);
+        if (problems.Count > 0)
+        {
+            throw new GatewayConfigException(problems);
+        }
 
         // :: Step 1: pools, one per (service, destination), reused from the previous snapshot when unchanged.
         var pools = new Dictionary<PoolKey, UpstreamPool>();
@@ -168,9 +172,8 @@ public sealed partial class ProxySnapshot : IDisposable
         }
     }
 
-    private static Dictionary<string, Middleware> CompileMiddlewares(GatewayConfig config, ProxyMetrics metrics)
+    private static Dictionary<string, Middleware> CompileMiddlewares(GatewayConfig config, ProxyMetrics metrics, List<ConfigProblem> problems)
     {
-        var problems = new List<ConfigProblem>();
         var compiled = new Dictionary<string, Middleware>(StringComparer.Ordinal);
         foreach (MiddlewareConfig middleware in config.Middlewares)
         {
@@ -179,10 +182,6 @@ public sealed partial class ProxySnapshot : IDisposable
                 built.Metrics = metrics.ForMiddleware(middleware.Name, middleware.Type);
                 compiled[middleware.Name] = built;
             }
-        }
-        if (problems.Count > 0)
-        {
-            throw new GatewayConfigException(problems);
         }
         return compiled;
     }

@@ -233,6 +233,16 @@ public sealed class ConfigLoaderMiddlewareTests : IDisposable
     }
 
     [Fact]
+    public void Load_FramingFieldInAHeaderEdit_IsRefusedAtItsKey()
+    {
+        _files.Write("gateway.toml", Chain.Replace("request_headers = { X-Env = \"prod\", X-Debug = \"\" }", "request_headers = { X-Env = \"prod\", content-length = \"5\" }", StringComparison.Ordinal));
+
+        Assert.Equal(
+            ["gateway.toml:15:37: middlewares.h.request_headers.content-length: 'content-length' describes message framing or the connection, which the proxy sets itself; it cannot be edited."],
+            _files.Errors());
+    }
+
+    [Fact]
     public void Load_BadPrefixInAList_IsLocatedAtThatElement()
     {
         _files.Write("gateway.toml", Chain.Replace("prefixes = [\"/api\", \"/v1\"]", "prefixes = [\"/api\", \"v1\"]", StringComparison.Ordinal));
