@@ -1,30 +1,19 @@
 namespace Engine.Http;
 
 /// <summary>
-/// The protocol-neutral view of a request head that routing, balancing and forwarding read.
-/// It owns no bytes: every field is an offset into <see cref="Source"/>, the head's contiguous
-/// bytes (a pipe segment read in place, or a per-connection scratch copy when the head spans
-/// segments). An HTTP/1.1 parser fills it from the wire; the HTTP/2 framer will fill it from a
-/// decoded header block. One instance lives per connection (or stream) and is reset per request.
+/// The request view that routing, balancing, middlewares and forwarding read: the start line
+/// (method, target split into path and query, authority) over the shared header store. It owns
+/// no bytes: every field is an offset into <see cref="HttpHead.Source"/> (a pipe segment read in
+/// place, or a scratch copy when the head spans segments). The HTTP/1.1 parser fills it from the
+/// wire; an HTTP/2 stream will fill it from a decoded header block.
 /// </summary>
-public sealed class HttpRequestHead
+public sealed class HttpRequestHead : HttpHead
 {
-    private HeaderEntry[] _headers;
-
-    public HttpRequestHead(int maxHeaders = 100)
-    {
-        _headers = new HeaderEntry[Math.Min(maxHeaders, 16)];
-        MaxHeaders = maxHeaders;
-        Reset();
-    }
-
-    public int MaxHeaders { get; }
-
-    /// <summary>The head's bytes, from the first byte of the request line.</summary>
-    public ReadOnlyMemory<byte> Source;
+    public HttpRequestHead(int maxHeaders = 100) : base(maxHeaders) => Reset();
 
     public HttpMethod Method;
     public int MethodLength;
+    public int MethodStart;
     public int TargetStart;
     public int TargetLength;
     public RequestTargetForm TargetForm;
@@ -37,21 +26,11 @@ public sealed class HttpRequestHead
     /// <summary>Authority from an absolute-form target, else from Host; length 0 when absent.</summary>
     public int AuthorityStart;
     public int AuthorityLength;
-    public HttpVersion Version;
-    public ConnectionOptions Connection;
     public bool ExpectContinue;
-    /// <summary>Content-Length, or -1 when the request has none.</summary>
-    public long ContentLength;
-    public bool Chunked;
-    public int HeaderCount;
-    /// <summary>Bytes of the head including the final empty line; 0 until parsed.</summary>
-    public int HeadLength;
-    /// <summary>Parser resume point: bytes of whole lines already validated.</summary>
-    public int ParsedOffset;
+    /// <summary>The request asks to switch protocols (Upgrade with Connection: upgrade, or CONNECT).</summary>
+    public bool UpgradeRequested;
 
-    public ReadOnlySpan<HeaderEntry> Headers => _headers.AsSpan(0, HeaderCount);
-
-    public ReadOnlySpan<byte> MethodBytes => Source.Span.Slice(0, MethodLength);
+    public ReadOnlySpan<byte> MethodBytes => Source.Span.Slice(MethodStart, MethodLength);
     public ReadOnlySpan<byte> Target => Source.Span.Slice(TargetStart, TargetLength);
     public ReadOnlySpan<byte> Path => Source.Span.Slice(PathStart, PathLength);
     public ReadOnlySpan<byte> Query => QueryLength < 0 ? default : Source.Span.Slice(QueryStart, QueryLength);
@@ -60,44 +39,38 @@ public sealed class HttpRequestHead
     /// <summary>True when a body follows the head (RFC 9112 §6.3: chunked, or Content-Length &gt; 0).</summary>
     public bool HasBody => Chunked || ContentLength > 0;
 
-    public bool KeepAlive => (Connection & ConnectionOptions.Close) == 0;
-
-    public ReadOnlySpan<byte> NameOf(in HeaderEntry header) => Source.Span.Slice(header.NameStart, header.NameLength);
-
-    public ReadOnlySpan<byte> ValueOf(in HeaderEntry header) => Source.Span.Slice(header.ValueStart, header.ValueLength);
-
-    /// <summary>Appends a header slot; the caller checks <see cref="MaxHeaders"/> first.</summary>
-    public ref HeaderEntry AddHeader()
-    {
-        if (HeaderCount == _headers.Length)
-        {
-            Array.Resize(ref _headers, Math.Min(_headers.Length * 2, MaxHeaders));
-        }
-        return ref _headers[HeaderCount++];
-    }
-
-    public ref HeaderEntry HeaderAt(int index) => ref _headers[index];
+    /// <summary>How the request's body is delimited, in protocol-neutral terms.</summary>
+    public RequestBodyKind BodyKind =>
+        UpgradeRequested ? RequestBodyKind.Upgrade :
+        Chunked ? RequestBodyKind.UnknownLength :
+        ContentLength > 0 ? RequestBodyKind.Length : RequestBodyKind.None;
 
     public void Reset()
     {
-        Source = default;
+        ResetFields();
         Method = HttpMethod.Custom;
-        MethodLength = 0;
+        MethodStart = MethodLength = 0;
         TargetStart = TargetLength = 0;
         TargetForm = RequestTargetForm.Origin;
         PathStart = PathLength = 0;
         QueryStart = 0;
         QueryLength = -1;
         AuthorityStart = AuthorityLength = 0;
-        Version = HttpVersion.Http11;
-        Connection = ConnectionOptions.None;
         ExpectContinue = false;
-        ContentLength = -1;
-        Chunked = false;
-        HeaderCount = 0;
-        HeadLength = 0;
-        ParsedOffset = 0;
+        UpgradeRequested = false;
     }
+}
+
+/// <summary>What follows a request head.</summary>
+public enum RequestBodyKind : byte
+{
+    None,
+    /// <summary>Exactly <see cref="HttpHead.ContentLength"/> bytes.</summary>
+    Length,
+    /// <summary>A body whose end the framing marks (HTTP/1.1 chunked, an HTTP/2 stream without content-length).</summary>
+    UnknownLength,
+    /// <summary>The connection becomes a tunnel once the upstream agrees (WebSocket, CONNECT).</summary>
+    Upgrade,
 }
 
 /// <summary>RFC 9112 §3.2: the four forms of request-target.</summary>

@@ -64,6 +64,7 @@ public static partial class Http1Parser
         {
             MarkNominatedFields(source, headers);
         }
+        head.UpgradeRequested = head.Method == HttpMethod.Connect || ((connection & ConnectionOptions.Upgrade) != 0 && HasField(headers, KnownHeader.Upgrade));
 
         // :: Step 3: Host (RFC 9112 §3.2): "A server MUST respond with a 400 (Bad Request) status
         // code to any HTTP/1.1 request message that lacks a Host header field and to any request
@@ -362,9 +363,18 @@ public static partial class Http1Parser
 
     // A span over the head's header slots, so the end-of-head pass can set Hop in place without
     // an accessor call per field. Count 0 must not touch slot 0 (MaxHeaders may be 0).
-    private static Span<HeaderEntry> WritableHeaders(HttpRequestHead head) =>
+    private static Span<HeaderEntry> WritableHeaders(HttpHead head) =>
         head.HeaderCount == 0 ? default : MemoryMarshal.CreateSpan(ref head.HeaderAt(0), head.HeaderCount);
 
-    private static Span<HeaderEntry> WritableHeaders(HttpResponseHead head) =>
-        head.HeaderCount == 0 ? default : MemoryMarshal.CreateSpan(ref head.HeaderAt(0), head.HeaderCount);
+    private static bool HasField(ReadOnlySpan<HeaderEntry> headers, KnownHeader known)
+    {
+        foreach (ref readonly HeaderEntry header in headers)
+        {
+            if (header.Known == known)
+            {
+                return true;
+            }
+        }
+        return false;
+    }
 }

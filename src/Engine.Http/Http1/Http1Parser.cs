@@ -45,38 +45,15 @@ public static partial class Http1Parser
             head.ParsedOffset = pos;
         }
 
-        int maxHeaders = Math.Min(limits.MaxHeaderCount, head.MaxHeaders);
-        while (true)
+        int headLength = ParseFieldLines(window, input.Length, pos, head, limits);
+        if (headLength < 0)
         {
-            RejectFoldedLine(window, pos);
-            int lineEnd = FindFieldLineEnd(window, pos, input.Length, limits);
-            if (lineEnd < 0)
-            {
-                head.ParsedOffset = pos;
-                return false;
-            }
-            if (lineEnd == pos)
-            {
-                int headLength = pos + 2;
-                CompleteRequest(window.Slice(0, headLength), head);
-                head.ParsedOffset = headLength;
-                head.HeadLength = headLength;
-                return true;
-            }
-            if (head.HeaderCount >= maxHeaders)
-            {
-                HttpParseException.Throw(RequestRejectionReason.TooManyHeaders, pos);
-            }
-            ref HeaderEntry entry = ref head.AddHeader();
-            ParseHeaderLine(window, pos, lineEnd, ref entry);
-            if (entry.Known == KnownHeader.ContentLength)
-            {
-                // Checked per line so a bad or conflicting length is refused as soon as its line
-                // is in; the head carries the value seen so far between calls.
-                head.ContentLength = CheckContentLength(window, in entry, head.ContentLength);
-            }
-            pos = lineEnd + 2;
+            return false;
         }
+        CompleteRequest(window.Slice(0, headLength), head);
+        head.ParsedOffset = headLength;
+        head.HeadLength = headLength;
+        return true;
     }
 
     public static bool TryParseResponse(ReadOnlySpan<byte> input, HttpResponseHead head, HttpMethod requestMethod, HttpParserLimits limits)
@@ -103,23 +80,37 @@ public static partial class Http1Parser
             head.ParsedOffset = pos;
         }
 
+        int headLength = ParseFieldLines(window, input.Length, pos, head, limits);
+        if (headLength < 0)
+        {
+            return false;
+        }
+        CompleteResponse(window.Slice(0, headLength), head, requestMethod);
+        head.ParsedOffset = headLength;
+        head.HeadLength = headLength;
+        return true;
+    }
+
+    /// <summary>
+    /// Parses field lines from <paramref name="pos"/> into the head's store, for requests and
+    /// responses alike. Returns the head's length once the empty line is in, or -1 for "need
+    /// more bytes" with <see cref="HttpHead.ParsedOffset"/> at the first unparsed line.
+    /// </summary>
+    private static int ParseFieldLines(ReadOnlySpan<byte> window, int inputLength, int pos, HttpHead head, HttpParserLimits limits)
+    {
         int maxHeaders = Math.Min(limits.MaxHeaderCount, head.MaxHeaders);
         while (true)
         {
             RejectFoldedLine(window, pos);
-            int lineEnd = FindFieldLineEnd(window, pos, input.Length, limits);
+            int lineEnd = FindFieldLineEnd(window, pos, inputLength, limits);
             if (lineEnd < 0)
             {
                 head.ParsedOffset = pos;
-                return false;
+                return -1;
             }
             if (lineEnd == pos)
             {
-                int headLength = pos + 2;
-                CompleteResponse(window.Slice(0, headLength), head, requestMethod);
-                head.ParsedOffset = headLength;
-                head.HeadLength = headLength;
-                return true;
+                return pos + 2;
             }
             if (head.HeaderCount >= maxHeaders)
             {

@@ -18,6 +18,21 @@ public class RequestParserTests
     }
 
     [Theory]
+    [InlineData("GET / HTTP/1.1\r\nHost: a\r\n\r\n", RequestBodyKind.None)]
+    [InlineData("POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 0\r\n\r\n", RequestBodyKind.None)]
+    [InlineData("POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 5\r\n\r\n", RequestBodyKind.Length)]
+    [InlineData("POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n", RequestBodyKind.UnknownLength)]
+    [InlineData("GET /ws HTTP/1.1\r\nHost: a\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n\r\n", RequestBodyKind.Upgrade)]
+    [InlineData("GET /ws HTTP/1.1\r\nHost: a\r\nUpgrade: websocket\r\n\r\n", RequestBodyKind.None)]
+    [InlineData("CONNECT a:443 HTTP/1.1\r\nHost: a:443\r\n\r\n", RequestBodyKind.Upgrade)]
+    public void TryParseRequest_BodyKind_IsTheProtocolNeutralFraming(string request, RequestBodyKind expected)
+    {
+        HttpRequestHead head = Parse(Encoding.ASCII.GetBytes(request));
+
+        Assert.Equal(expected, head.BodyKind);
+    }
+
+    [Theory]
     [MemberData(nameof(ValidRequests))]
     public void TryParseRequest_ValidCrossProduct_FillsEveryField(HttpParsingData.ValidRequest request)
     {
