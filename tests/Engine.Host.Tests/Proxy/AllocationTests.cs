@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
+using Engine.Core.Configuration;
 using Engine.TestSupport.Net;
 
 namespace Engine.Host.Tests.Proxy;
@@ -19,8 +20,33 @@ public sealed class AllocationTests
     private static readonly byte[] s_request = "GET /plaintext HTTP/1.1\r\nHost: bench.example\r\nUser-Agent: wrk\r\nAccept: */*\r\n\r\n"u8.ToArray();
     private static readonly byte[] s_response = "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 12\r\n\r\nhello world\n"u8.ToArray();
 
+    // With the three-middleware chain: the client asks for /api/plaintext, the origin must see
+    // /v2/plaintext, and the client gets the origin's response with the response edits.
+    private static readonly byte[] s_chainRequest = "GET /api/plaintext HTTP/1.1\r\nHost: bench.example\r\nUser-Agent: wrk\r\nAccept: */*\r\nX-Debug: 1\r\n\r\n"u8.ToArray();
+    private static readonly byte[] s_chainRequestLine = "GET /v2/plaintext HTTP/1.1\r\n"u8.ToArray();
+    private static readonly byte[] s_chainResponse = "HTTP/1.1 200 OK\r\nContent-Length: 12\r\nX-Frame-Options: DENY\r\nX-Via: engine\r\n\r\nhello world\n"u8.ToArray();
+
+    private static readonly MiddlewareConfig[] s_chain =
+    [
+        new("h", "headers")
+        {
+            Options = new Dictionary<string, object>(StringComparer.Ordinal)
+            {
+                ["request_headers"] = new Dictionary<string, object>(StringComparer.Ordinal) { ["X-Env"] = "prod", ["User-Agent"] = "engine", ["X-Debug"] = "" },
+                ["add_request_headers"] = new Dictionary<string, object>(StringComparer.Ordinal) { ["X-Trace"] = "on" },
+                ["response_headers"] = new Dictionary<string, object>(StringComparer.Ordinal) { ["X-Frame-Options"] = "DENY", ["Content-Type"] = "" },
+                ["add_response_headers"] = new Dictionary<string, object>(StringComparer.Ordinal) { ["X-Via"] = "engine" },
+            },
+        },
+        new("strip", "strip-prefix") { Options = new Dictionary<string, object>(StringComparer.Ordinal) { ["prefixes"] = new List<object> { "/api" } } },
+        new("add", "add-prefix") { Options = new Dictionary<string, object>(StringComparer.Ordinal) { ["prefix"] = "/v2" } },
+    ];
+
     [OptimizedBuildFact]
     public Task KeepAliveRequests_AllocateNothingPerRequest_InSteadyState() => MeasureAsync(accessLog: null);
+
+    [OptimizedBuildFact]
+    public Task KeepAliveRequests_ThroughHeadersStripPrefixAndAddPrefix_AllocateNothingPerRequest() => MeasureAsync(accessLog: null, middlewares: true);
 
     [OptimizedBuildFact]
     public async Task KeepAliveRequests_WithJsonAccessLogAndMetrics_AllocateNothingPerRequest()
@@ -36,15 +62,27 @@ public sealed class AllocationTests
         }
     }
 
-    private static async Task MeasureAsync(Core.Configuration.AccessLogConfig? accessLog)
+    /// <param name="middlewares">
+    /// Route through a router with <c>middlewares = ["h", "strip", "add"]</c> (request and response
+    /// header edits, strip-prefix <c>/api</c>, add-prefix <c>/v2</c>) instead of a bare catch-all.
+    /// </param>
+    private static async Task MeasureAsync(Core.Configuration.AccessLogConfig? accessLog, bool middlewares = false)
     {
+        byte[] request = middlewares ? s_chainRequest : s_request;
+        byte[] response = middlewares ? s_chainResponse : s_response;
         using var origin = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
         origin.Bind(new IPEndPoint(IPAddress.Loopback, 0));
         origin.Listen(16);
-        var originThread = new Thread(() => ServeFixedResponses(origin)) { IsBackground = true };
+        // Requests whose line the origin did not expect (counted without allocating).
+        int[] unexpected = new int[1];
+        var originThread = new Thread(() => ServeFixedResponses(origin, middlewares ? s_chainRequestLine : null, unexpected)) { IsBackground = true };
         originThread.Start();
 
-        await using ProxyHarness proxy = await ProxyHarness.StartAsync([$"http://{origin.LocalEndPoint}"], accessLog: accessLog);
+        await using ProxyHarness proxy = await ProxyHarness.StartAsync(
+            [$"http://{origin.LocalEndPoint}"],
+            routers: middlewares ? [RouterConfig.CatchAll("all", "origin") with { Middlewares = ["h", "strip", "add"] }] : null,
+            middlewares: middlewares ? s_chain : null,
+            accessLog: accessLog);
         using var client = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
         client.Connect(proxy.EndPoint);
         byte[] buffer = new byte[4096];
@@ -53,13 +91,13 @@ public sealed class AllocationTests
         // source's manifest, reflection), and that must not land in the measured window.
         using var sampler = new AllocationSampler();
         // Warm-up: JIT tiers, pools, pipes, and the access log's line buffers up to its usual backlog.
-        RunRequests(client, buffer, accessLog is null ? 5_000 : 30_000);
+        RunRequests(client, buffer, request, response, accessLog is null ? 5_000 : 30_000);
         // The test runner reports the previous test's result from this process (serializing it
         // allocates); let that finish before the window opens.
         await Task.Delay(1000);
         const int measured = 20_000;
         long before = GC.GetTotalAllocatedBytes(precise: true);
-        RunRequests(client, buffer, measured);
+        RunRequests(client, buffer, request, response, measured);
         long allocated = GC.GetTotalAllocatedBytes(precise: true) - before;
 
         // Zero per request; the allowance covers the heartbeat's per-tick enumerators over the
@@ -73,6 +111,11 @@ public sealed class AllocationTests
         if (accessLog is not null)
         {
             Assert.Equal(0, proxy.Gateway.AccessLog!.DroppedLines);
+        }
+        Assert.Equal(0, Volatile.Read(ref unexpected[0]));
+        if (middlewares)
+        {
+            Assert.Equal(5_000 + measured, proxy.Metrics.ForMiddleware("add", "add-prefix").Requests);
         }
     }
 
@@ -110,14 +153,14 @@ public sealed class AllocationTests
         }
     }
 
-    private static void RunRequests(Socket client, byte[] buffer, int count)
+    private static void RunRequests(Socket client, byte[] buffer, byte[] request, byte[] response, int count)
     {
         for (int i = 0; i < count; i++)
         {
-            client.Send(s_request);
+            client.Send(request);
             // Plain checks: xunit's Assert.Equal allocates comparers, which would be measured too.
             int received = 0;
-            while (received < s_response.Length)
+            while (received < response.Length)
             {
                 int read = client.Receive(buffer, received, buffer.Length - received, SocketFlags.None);
                 if (read <= 0)
@@ -126,14 +169,15 @@ public sealed class AllocationTests
                 }
                 received += read;
             }
-            if (received != s_response.Length || !buffer.AsSpan(0, received).SequenceEqual(s_response))
+            if (received != response.Length || !buffer.AsSpan(0, received).SequenceEqual(response))
             {
                 throw new InvalidOperationException("The proxy changed the response.");
             }
         }
     }
 
-    private static void ServeFixedResponses(Socket listener)
+    /// <param name="expectedRequestLine">When set, every request must start with it and carry the chain's X-Env (else <paramref name="unexpected"/> counts it).</param>
+    private static void ServeFixedResponses(Socket listener, byte[]? expectedRequestLine = null, int[]? unexpected = null)
     {
         byte[] buffer = new byte[64 * 1024];
         while (true)
@@ -165,6 +209,10 @@ public sealed class AllocationTests
                     int end;
                     while ((end = buffer.AsSpan(0, pending).IndexOf("\r\n\r\n"u8)) >= 0)
                     {
+                        if (expectedRequestLine is not null && (!buffer.AsSpan(0, end).StartsWith(expectedRequestLine) || buffer.AsSpan(0, end).IndexOf("\r\nX-Env: prod"u8) < 0))
+                        {
+                            Interlocked.Increment(ref unexpected![0]);
+                        }
                         connection.Send(s_response);
                         int consumed = end + 4;
                         Buffer.BlockCopy(buffer, consumed, buffer, 0, pending - consumed);

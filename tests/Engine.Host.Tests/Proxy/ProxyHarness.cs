@@ -29,13 +29,15 @@ internal sealed class ProxyHarness : IAsyncDisposable
         IReadOnlyList<ServiceConfig>? services = null,
         TimeSpan? drainTimeout = null,
         AdminConfig? admin = null,
-        AccessLogConfig? accessLog = null)
+        AccessLogConfig? accessLog = null,
+        IReadOnlyList<MiddlewareConfig>? middlewares = null)
     {
         var config = new GatewayConfig
         {
             Entrypoints = [(entrypoint ?? (e => e))(new EntrypointConfig("web", "127.0.0.1:0"))],
             Services = services ?? [new ServiceConfig("origin", [.. origins.Select(o => new DestinationConfig(o))]) { Pool = (pool ?? (p => p))(UpstreamPoolConfig.Default) }],
             Routers = routers ?? [RouterConfig.CatchAll("all", "origin")],
+            Middlewares = middlewares ?? [],
             DrainTimeout = drainTimeout ?? TimeSpan.FromSeconds(5),
             Admin = admin,
             AccessLog = accessLog,
