@@ -9,7 +9,8 @@ namespace Engine.Http.Middlewares;
 /// set fields (replacing any of that name); as in Traefik's <c>customRequestHeaders</c>, an empty
 /// value removes the field instead. <c>add_request_headers</c> / <c>add_response_headers</c> append
 /// a field beside existing ones; <c>remove_request_headers</c> / <c>remove_response_headers</c>
-/// list names to drop. Names and values are checked and encoded once, at compile.
+/// list names to drop. Names and values are checked and encoded once, at compile; framing and
+/// connection fields are the proxy's own, and a request's Host may be set but not removed.
 /// </summary>
 internal sealed class HeadersMiddleware : Middleware
 {
@@ -29,18 +30,19 @@ internal sealed class HeadersMiddleware : Middleware
 
     public static Middleware? Create(MiddlewareConfig config, MiddlewareOptionsReader options)
     {
-        HeaderEdit[] request = [.. Read(options, "request_headers", "add_request_headers", "remove_request_headers")];
-        HeaderEdit[] response = [.. Read(options, "response_headers", "add_response_headers", "remove_response_headers")];
+        HeaderEdit[] request = [.. Read(options, "request_headers", "add_request_headers", "remove_request_headers", request: true)];
+        HeaderEdit[] response = [.. Read(options, "response_headers", "add_response_headers", "remove_response_headers", request: false)];
         return new HeadersMiddleware(config.Name, request, response);
     }
 
-    private static List<HeaderEdit> Read(MiddlewareOptionsReader options, string setKey, string addKey, string removeKey)
+    private static List<HeaderEdit> Read(MiddlewareOptionsReader options, string setKey, string addKey, string removeKey, bool request)
     {
         var edits = new List<HeaderEdit>();
         foreach ((string name, string value) in options.StringTable(setKey))
         {
             string key = $"{setKey}.{name}";
-            if (HeaderFieldSyntax.Name(options, key, name) is { } nameBytes && HeaderFieldSyntax.Value(options, key, value) is { } valueBytes)
+            if (HeaderFieldSyntax.Name(options, key, name) is { } nameBytes && HeaderFieldSyntax.Value(options, key, value) is { } valueBytes &&
+                (value.Length > 0 || MayRemove(options, key, name, request)))
             {
                 edits.Add(new HeaderEdit(value.Length == 0 ? HeaderEditKind.Remove : HeaderEditKind.Set, nameBytes, valueBytes));
             }
@@ -56,12 +58,26 @@ internal sealed class HeadersMiddleware : Middleware
         IReadOnlyList<string> removed = options.StringList(removeKey);
         for (int i = 0; i < removed.Count; i++)
         {
-            if (HeaderFieldSyntax.Name(options, $"{removeKey}[{i}]", removed[i]) is { } nameBytes)
+            if (HeaderFieldSyntax.Name(options, $"{removeKey}[{i}]", removed[i]) is { } nameBytes && MayRemove(options, $"{removeKey}[{i}]", removed[i], request))
             {
                 edits.Add(new HeaderEdit(HeaderEditKind.Remove, nameBytes, default));
             }
         }
         return edits;
+    }
+
+    /// <summary>
+    /// A request sent upstream always carries Host (RFC 9112 §3.2: an HTTP/1.1 client must send
+    /// it), so removing it is refused; setting another value is fine.
+    /// </summary>
+    private static bool MayRemove(MiddlewareOptionsReader options, string key, string name, bool request)
+    {
+        if (request && name.Equals("Host", StringComparison.OrdinalIgnoreCase))
+        {
+            options.Report(key, "a request must carry Host (RFC 9112 §3.2); it cannot be removed, only set to another value.");
+            return false;
+        }
+        return true;
     }
 
     public override void UpstreamRequestFilter(ProxyExchange exchange)
