@@ -267,21 +267,80 @@ public sealed class MiddlewareChainTests
         Assert.Equal("engine-chain", seen.Header("User-Agent"));
     }
 
+    [Theory]
+    [InlineData("request_headers", "Content-Length", "0")]
+    [InlineData("request_headers", "transfer-encoding", "chunked")]
+    [InlineData("add_response_headers", "Content-Length", "2")]
+    [InlineData("response_headers", "Connection", "close")]
+    public async Task HeadersMiddleware_NamingAFramingField_IsRefusedBeforeAnythingListens(string key, string name, string value)
+    {
+        // Unchecked, request_headers { Content-Length = "0" } on "POST /a" with a 5-byte body made
+        // the origin read the body as the start of the next request: smuggling by config.
+        await using var origin = ScriptedOrigin.Fixed();
+        MiddlewareConfig framing = new("h", "headers") { Options = Options((key, Table((name, value)))) };
+
+        var error = await Assert.ThrowsAsync<GatewayConfigException>(() => StartAsync(origin, [Router("chain", ["h"])], middlewares: [framing]));
+
+        ConfigProblem problem = Assert.Single(error.Problems);
+        Assert.Equal($"middlewares.h.{key}.{name}", problem.KeyPath);
+        Assert.Contains("framing", problem.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("request_headers", "Host", "middlewares.h.request_headers.Host")]
+    [InlineData("remove_request_headers", "host", "middlewares.h.remove_request_headers[0]")]
+    public async Task HeadersMiddleware_RemovingTheRequestHost_IsRefused(string key, string name, string keyPath)
+    {
+        await using var origin = ScriptedOrigin.Fixed();
+        object option = key.StartsWith("remove_", StringComparison.Ordinal) ? new List<object> { name } : Table((name, ""));
+        MiddlewareConfig removeHost = new("h", "headers") { Options = Options((key, option)) };
+
+        var error = await Assert.ThrowsAsync<GatewayConfigException>(() => StartAsync(origin, [Router("chain", ["h"])], middlewares: [removeHost]));
+
+        ConfigProblem problem = Assert.Single(error.Problems);
+        Assert.Equal(keyPath, problem.KeyPath);
+        Assert.Contains("must carry Host", problem.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task HeadersMiddleware_SettingHost_ReplacesTheClientsHostUpstream_AndRemovingItFromResponsesIsFine()
+    {
+        RawMessage? seen = null;
+        await using var origin = new ScriptedOrigin(async exchange =>
+        {
+            seen = exchange.Request;
+            await exchange.RespondAsync(200, "ok", "Host: odd-but-harmless\r\n");
+        });
+        MiddlewareConfig host = new("h", "headers")
+        {
+            Options = Options(("request_headers", Table(("Host", "internal.svc"))), ("remove_response_headers", new List<object> { "Host" })),
+        };
+        await using Gateway gateway = await StartAsync(origin, [Router("chain", ["h"])], middlewares: [host]);
+        await using RawConnection client = await RawConnection.OpenAsync(gateway.EndPointOf("web"));
+
+        await client.SendAsync("GET / HTTP/1.1\r\nhost: public.example\r\n\r\n");
+        RawMessage response = (await client.Reader.ReadResponseAsync())!;
+
+        Assert.Equal(["internal.svc"], seen!.HeaderValues("Host"));
+        Assert.Equal("public.example", seen.Header("X-Forwarded-Host"));
+        Assert.Empty(response.HeaderValues("Host"));
+    }
+
     private static RouterConfig Router(string name, IReadOnlyList<string> middlewares) =>
         RouterConfig.CatchAll(name, "origin") with { Middlewares = middlewares };
 
     private static Task<Gateway> StartAsync(ScriptedOrigin origin, RouterConfig router, IReadOnlyList<string>? entrypointMiddlewares = null) =>
         StartAsync(origin, [router], entrypointMiddlewares);
 
-    /// <summary>A gateway on 127.0.0.1 ("web", a free port) with every middleware above, in front of <paramref name="origin"/>.</summary>
-    private static async Task<Gateway> StartAsync(ScriptedOrigin origin, IReadOnlyList<RouterConfig> routers, IReadOnlyList<string>? entrypointMiddlewares = null)
+    /// <summary>A gateway on 127.0.0.1 ("web", a free port) with every middleware above (or <paramref name="middlewares"/>), in front of <paramref name="origin"/>.</summary>
+    private static async Task<Gateway> StartAsync(ScriptedOrigin origin, IReadOnlyList<RouterConfig> routers, IReadOnlyList<string>? entrypointMiddlewares = null, IReadOnlyList<MiddlewareConfig>? middlewares = null)
     {
         var config = new GatewayConfig
         {
             Entrypoints = [new EntrypointConfig("web", "127.0.0.1:0") { Middlewares = entrypointMiddlewares ?? [] }],
             Services = [new ServiceConfig("origin", [new DestinationConfig(origin.Url)])],
             Routers = routers,
-            Middlewares = s_middlewares,
+            Middlewares = middlewares ?? s_middlewares,
             DrainTimeout = TimeSpan.FromSeconds(5),
         };
         var gateway = new Gateway(config);
