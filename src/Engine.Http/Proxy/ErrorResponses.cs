@@ -24,6 +24,14 @@ internal static class ErrorResponses
         return close ? s_close[index] : s_keepAlive[index];
     }
 
+    /// <summary>The response split where fields may be added: the head without its empty line, and the rest (empty line and body).</summary>
+    public static void Split(ReadOnlySpan<byte> response, out ReadOnlySpan<byte> headFields, out ReadOnlySpan<byte> end)
+    {
+        int split = response.IndexOf("\r\n\r\n"u8) + 2;
+        headFields = response[..split];
+        end = response[split..];
+    }
+
     public static string ReasonPhrase(int status) => status switch
     {
         400 => "Bad Request",

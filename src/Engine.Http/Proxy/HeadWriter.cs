@@ -139,7 +139,7 @@ internal static class HeadWriter
     }
 
     /// <summary>The fields the edits add: every Append, and each Set that no later edit overrides.</summary>
-    private static void WriteEdits(ref SpanWriter writer, HeaderEdits edits)
+    public static void WriteEdits(ref SpanWriter writer, HeaderEdits edits)
     {
         ReadOnlySpan<HeaderEdit> all = edits.Edits;
         for (int i = 0; i < all.Length; i++)

@@ -36,6 +36,9 @@ internal sealed class ProxyExchange
     /// <summary>The middlewares this request passes through: the entrypoint's defaults, then the router's.</summary>
     public Middleware[] Middlewares { get; set; } = [];
 
+    /// <summary>How many of <see cref="Middlewares"/> the request went through (all, unless one answered); the response unwinds these.</summary>
+    public int MiddlewaresReached { get; set; }
+
     public RouteModel? Route { get; set; }
 
     public IUpstreamPool? Pool { get; set; }
@@ -188,6 +191,7 @@ internal sealed class ProxyExchange
         RequestEdits.Clear();
         ResponseEdits.Clear();
         Middlewares = [];
+        MiddlewaresReached = 0;
         Route = null;
         Pool = null;
         StickyCookie = null;

@@ -59,6 +59,7 @@ internal sealed partial class ProxyPipeline(HttpConnectionHandler entrypoint)
         }
         exchange.Route = route;
         exchange.Middlewares = route.Middlewares;
+        exchange.MiddlewaresReached = route.Middlewares.Length;
 
         // :: Step 3: request_filter — a middleware may answer by itself.
         if (await RequestFilterAsync(exchange))
@@ -89,12 +90,17 @@ internal sealed partial class ProxyPipeline(HttpConnectionHandler entrypoint)
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     private static async ValueTask<bool> RequestFilterAsync(ProxyExchange exchange)
     {
-        foreach (Middleware middleware in exchange.Middlewares)
+        Middleware[] chain = exchange.Middlewares;
+        for (int i = 0; i < chain.Length; i++)
         {
+            Middleware middleware = chain[i];
             middleware.Metrics.OnRequest();
             if ((middleware.Phases & MiddlewarePhases.RequestFilter) != 0 && await middleware.RequestFilterAsync(exchange))
             {
                 middleware.Metrics.OnAnswered();
+                // The answer unwinds through the middlewares before it only: the ones after it
+                // never saw the request. Its own fields it set while answering.
+                exchange.MiddlewaresReached = i;
                 return true;
             }
         }
@@ -116,7 +122,7 @@ internal sealed partial class ProxyPipeline(HttpConnectionHandler entrypoint)
     {
         // Response phases run in reverse chain order, as a response unwinds the chain.
         Middleware[] chain = exchange.Middlewares;
-        for (int i = chain.Length - 1; i >= 0; i--)
+        for (int i = exchange.MiddlewaresReached - 1; i >= 0; i--)
         {
             if ((chain[i].Phases & MiddlewarePhases.ResponseFilter) != 0)
             {
@@ -312,10 +318,15 @@ internal sealed partial class ProxyPipeline(HttpConnectionHandler entrypoint)
         return await AnswerAsync(exchange, error.StatusCode, keepAlive: request.KeepAlive && !request.HasBody);
     }
 
-    /// <summary>Answers with one of the proxy's own responses.</summary>
+    /// <summary>
+    /// Answers with one of the proxy's own responses. On a routed request the chain's
+    /// response_filter runs first, as for an upstream's response: a middleware's answer carries
+    /// the fields it set (a redirect's Location), and an error carries the route's response edits.
+    /// </summary>
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     private static async ValueTask<ExchangeOutcome> AnswerAsync(ProxyExchange exchange, int status, bool keepAlive)
     {
+        ResponseFilter(exchange);
         keepAlive &= !exchange.Downstream.WantsClose;
         await exchange.Downstream.SendStatusAsync(exchange, status, close: !keepAlive);
         return keepAlive ? ExchangeOutcome.KeepAlive : ExchangeOutcome.Linger;

@@ -326,6 +326,34 @@ public sealed class MiddlewareChainTests
         Assert.Empty(response.HeaderValues("Host"));
     }
 
+    [Fact]
+    public async Task ProxyErrorOnARoutedRequest_CarriesTheChainsResponseEdits()
+    {
+        // Nothing listens on port 1: the connect is refused and the proxy answers 502 itself.
+        var config = new GatewayConfig
+        {
+            Entrypoints = [new EntrypointConfig("web", "127.0.0.1:0") { Middlewares = ["edge"] }],
+            Services = [new ServiceConfig("origin", [new DestinationConfig("http://127.0.0.1:1")])],
+            Routers = [Router("chain", ["h"])],
+            Middlewares = s_middlewares,
+            DrainTimeout = TimeSpan.FromSeconds(5),
+        };
+        await using var gateway = new Gateway(config);
+        await gateway.StartAsync();
+        await using RawConnection client = await RawConnection.OpenAsync(gateway.EndPointOf("web"));
+
+        await client.SendAsync("GET /api/x HTTP/1.1\r\nHost: app.test\r\n\r\n");
+        RawMessage response = (await client.Reader.ReadResponseAsync())!;
+
+        Assert.Equal(502, response.Status);
+        Assert.Equal(["DENY"], response.HeaderValues("X-Frame-Options"));
+        Assert.Equal(["router", "entrypoint"], response.HeaderValues("X-Via"));
+        Assert.Equal(["entrypoint"], response.HeaderValues("X-Layer"));
+        Assert.Equal("text/plain; charset=utf-8", response.Header("Content-Type"));
+        Assert.Equal("16", response.Header("Content-Length"));
+        Assert.StartsWith("502 Bad Gateway", response.BodyText, StringComparison.Ordinal);
+    }
+
     private static RouterConfig Router(string name, IReadOnlyList<string> middlewares) =>
         RouterConfig.CatchAll(name, "origin") with { Middlewares = middlewares };
 
