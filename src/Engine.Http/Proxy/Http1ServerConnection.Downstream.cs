@@ -175,32 +175,14 @@ internal sealed partial class Http1ServerConnection
         return writer.BytesWritten;
     }
 
-    public void WriteResponseBody(in ReadOnlySequence<byte> data)
-    {
-        var writer = new SpanWriter(_output);
-        if (_responseFraming == ResponseFraming.Chunked)
-        {
-            writer.WriteHex(data.Length);
-            writer.Write("\r\n"u8);
-            writer.Write(data);
-            writer.Write("\r\n"u8);
-        }
-        else
-        {
-            writer.Write(data);
-        }
-        writer.Commit();
-    }
+    public void WriteResponseBody(in ReadOnlySequence<byte> data) =>
+        BodyFramingWriter.WriteData(_output, data, chunked: _responseFraming == ResponseFraming.Chunked);
 
     public void CompleteResponseBody(in ReadOnlySequence<byte> trailers)
     {
         if (_responseFraming == ResponseFraming.Chunked)
         {
-            var writer = new SpanWriter(_output);
-            writer.Write("0\r\n"u8);
-            writer.Write(trailers);
-            writer.Write("\r\n"u8);
-            writer.Commit();
+            BodyFramingWriter.WriteLastChunk(_output, trailers);
         }
     }
 

@@ -32,35 +32,15 @@ internal sealed partial class UpstreamConnection
     }
 
     /// <summary>Body data, chunk-framed when the request's length is unknown.</summary>
-    public void WriteRequestBody(in ReadOnlySequence<byte> data)
-    {
-        var writer = new SpanWriter(Output);
-        if (_requestChunked)
-        {
-            writer.WriteHex(data.Length);
-            writer.Write("\r\n"u8);
-            writer.Write(data);
-            writer.Write("\r\n"u8);
-        }
-        else
-        {
-            writer.Write(data);
-        }
-        writer.Commit();
-    }
+    public void WriteRequestBody(in ReadOnlySequence<byte> data) => BodyFramingWriter.WriteData(Output, data, _requestChunked);
 
     /// <summary>The end of a chunked body: the last chunk and the trailer section as received.</summary>
     public void CompleteRequestBody(in ReadOnlySequence<byte> trailers)
     {
-        if (!_requestChunked)
+        if (_requestChunked)
         {
-            return;
+            BodyFramingWriter.WriteLastChunk(Output, trailers);
         }
-        var writer = new SpanWriter(Output);
-        writer.Write("0\r\n"u8);
-        writer.Write(trailers);
-        writer.Write("\r\n"u8);
-        writer.Commit();
     }
 
     /// <summary>Reads the response head, relaying interim (1xx) responses to the client on the way.</summary>
