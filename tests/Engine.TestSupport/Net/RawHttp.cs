@@ -32,6 +32,9 @@ public sealed class RawHttpReader(Stream stream)
     private int _start;
     private int _end;
 
+    /// <summary>When set, every byte the reader consumes is copied here (the raw bytes of what it read).</summary>
+    public Stream? Transcript { get; set; }
+
     /// <summary>Reads a response; <paramref name="noBody"/> for HEAD, 1xx, 204 and 304.</summary>
     public async Task<RawMessage?> ReadResponseAsync(bool noBody = false, Stream? bodySink = null) => await ReadMessageAsync(isResponse: true, noBody, bodySink);
 
@@ -107,6 +110,7 @@ public sealed class RawHttpReader(Stream stream)
             }
             int take = (int)Math.Min(length, _end - _start);
             await target.WriteAsync(_buffer.AsMemory(_start, take));
+            Transcript?.Write(_buffer, _start, take);
             _start += take;
             length -= take;
         }
@@ -120,6 +124,7 @@ public sealed class RawHttpReader(Stream stream)
             if (lf >= 0)
             {
                 string line = Encoding.Latin1.GetString(_buffer, _start, lf - _start).TrimEnd('\r');
+                Transcript?.Write(_buffer, _start, lf + 1 - _start);
                 _start = lf + 1;
                 return line;
             }
@@ -128,6 +133,20 @@ public sealed class RawHttpReader(Stream stream)
                 return null;
             }
         }
+    }
+
+    /// <summary>Everything left until the peer closes the connection (a FIN, or a reset).</summary>
+    public async Task<byte[]> ReadToEndAsync()
+    {
+        var rest = new MemoryStream();
+        do
+        {
+            rest.Write(_buffer, _start, _end - _start);
+            Transcript?.Write(_buffer, _start, _end - _start);
+            _start = _end;
+        }
+        while (await FillAsync());
+        return rest.ToArray();
     }
 
     /// <summary>True when the peer closed the connection (reads 0 bytes, or a reset).</summary>

@@ -1,7 +1,7 @@
 using Engine.Http.Http1;
 using Engine.TestSupport.Net;
 
-namespace Engine.Host.Tests.Proxy;
+namespace Engine.Http.Tests.Proxy;
 
 /// <summary>Malformed and smuggling-prone requests end in one exact status, a closed connection and a counter.</summary>
 public sealed class RejectionTests
@@ -26,8 +26,8 @@ public sealed class RejectionTests
     public async Task InvalidRequest_IsRejectedWithItsStatus_ClosedAndCounted(string request, int status, RequestRejectionReason reason)
     {
         await using var origin = ScriptedOrigin.Fixed();
-        await using ProxyHarness proxy = await ProxyHarness.StartAsync([origin.Url]);
-        await using RawConnection client = await RawConnection.OpenAsync(proxy.EndPoint);
+        await using InMemoryProxy proxy = InMemoryProxy.Start([origin.Url]);
+        await using InMemoryClient client = proxy.Connect();
 
         await client.SendAsync(request);
         RawMessage response = (await client.Reader.ReadResponseAsync())!;
@@ -46,9 +46,9 @@ public sealed class RejectionTests
     public async Task LongRequestLine_Gets414()
     {
         await using var origin = ScriptedOrigin.Fixed();
-        await using ProxyHarness proxy = await ProxyHarness.StartAsync([origin.Url],
+        await using InMemoryProxy proxy = InMemoryProxy.Start([origin.Url],
             entrypoint: e => e with { Limits = e.Limits with { MaxRequestLineSize = 1024 } });
-        await using RawConnection client = await RawConnection.OpenAsync(proxy.EndPoint);
+        await using InMemoryClient client = proxy.Connect();
 
         await client.SendAsync($"GET /{new string('a', 2000)} HTTP/1.1\r\nHost: x\r\n\r\n");
 
@@ -60,9 +60,9 @@ public sealed class RejectionTests
     public async Task OversizedHeaderSection_Gets431()
     {
         await using var origin = ScriptedOrigin.Fixed();
-        await using ProxyHarness proxy = await ProxyHarness.StartAsync([origin.Url],
+        await using InMemoryProxy proxy = InMemoryProxy.Start([origin.Url],
             entrypoint: e => e with { Limits = e.Limits with { MaxRequestHeadSize = 4096 } });
-        await using RawConnection client = await RawConnection.OpenAsync(proxy.EndPoint);
+        await using InMemoryClient client = proxy.Connect();
 
         await client.SendAsync($"GET / HTTP/1.1\r\nHost: x\r\nX-Big: {new string('b', 8000)}\r\n\r\n");
 
@@ -74,9 +74,9 @@ public sealed class RejectionTests
     public async Task TooManyHeaders_Gets431()
     {
         await using var origin = ScriptedOrigin.Fixed();
-        await using ProxyHarness proxy = await ProxyHarness.StartAsync([origin.Url],
+        await using InMemoryProxy proxy = InMemoryProxy.Start([origin.Url],
             entrypoint: e => e with { Limits = e.Limits with { MaxRequestHeaderCount = 10 } });
-        await using RawConnection client = await RawConnection.OpenAsync(proxy.EndPoint);
+        await using InMemoryClient client = proxy.Connect();
 
         await client.SendAsync("GET / HTTP/1.1\r\nHost: x\r\n" + string.Concat(Enumerable.Range(0, 20).Select(i => $"X-{i}: v\r\n")) + "\r\n");
 
@@ -88,15 +88,15 @@ public sealed class RejectionTests
     public async Task BodyOverTheLimit_Gets413_ByContentLengthAndWhileChunked()
     {
         await using var origin = new ScriptedOrigin(exchange => exchange.RespondAsync(200, "ok"));
-        await using ProxyHarness proxy = await ProxyHarness.StartAsync([origin.Url],
+        await using InMemoryProxy proxy = InMemoryProxy.Start([origin.Url],
             entrypoint: e => e with { Limits = e.Limits with { MaxRequestBodySize = 10 } });
 
-        await using (RawConnection client = await RawConnection.OpenAsync(proxy.EndPoint))
+        await using (InMemoryClient client = proxy.Connect())
         {
             await client.SendAsync("POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 11\r\n\r\nhello world");
             Assert.Equal(413, (await client.Reader.ReadResponseAsync())!.Status);
         }
-        await using (RawConnection client = await RawConnection.OpenAsync(proxy.EndPoint))
+        await using (InMemoryClient client = proxy.Connect())
         {
             await client.SendAsync("POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n6\r\nhello \r\n5\r\nworld\r\n0\r\n\r\n");
             Assert.Equal(413, (await client.Reader.ReadResponseAsync())!.Status);
