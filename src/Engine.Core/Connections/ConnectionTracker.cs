@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using Engine.Core.Timing;
 
 namespace Engine.Core.Connections;
@@ -10,8 +9,16 @@ namespace Engine.Core.Connections;
 /// </summary>
 public sealed class ConnectionTracker : IHeartbeatHandler
 {
-    private readonly ConcurrentDictionary<long, ITrackedConnection> _connections = new();
-    private long _nextKey;
+    // Slots with swap-remove: a connection's key is its slot's index, kept current in _keys. A
+    // lock guards add and remove (once per connection, never per request); a tick copies the
+    // live slots into a reused array under the lock and calls the handlers outside it, so a
+    // handler that ends its connection from the callback cannot deadlock, and a tick allocates
+    // nothing (an enumerator per tick would show up in the per-request allocation tests).
+    private readonly Lock _lock = new();
+    private ITrackedConnection?[] _slots = new ITrackedConnection?[64];
+    private Slot?[] _owners = new Slot?[64];
+    private ITrackedConnection?[] _tick = new ITrackedConnection?[64];
+    private int _count;
 
     public ConnectionTracker(Heartbeat heartbeat)
     {
@@ -21,28 +28,83 @@ public sealed class ConnectionTracker : IHeartbeatHandler
 
     public Heartbeat Heartbeat { get; }
 
-    public int Count => _connections.Count;
+    public int Count => Volatile.Read(ref _count);
 
-    public bool IsEmpty => _connections.IsEmpty;
+    public bool IsEmpty => Count == 0;
 
-    /// <summary>Tracks <paramref name="connection"/>; the returned key removes it again.</summary>
-    public long Add(ITrackedConnection connection)
+    /// <summary>Tracks <paramref name="connection"/>; pass the returned key to <see cref="Remove"/> when it ends.</summary>
+    public object Add(ITrackedConnection connection)
     {
-        long key = Interlocked.Increment(ref _nextKey);
-        _connections[key] = connection;
-        return key;
+        var slot = new Slot();
+        lock (_lock)
+        {
+            if (_count == _slots.Length)
+            {
+                Array.Resize(ref _slots, _count * 2);
+                Array.Resize(ref _owners, _count * 2);
+            }
+            slot.Index = _count;
+            _slots[_count] = connection;
+            _owners[_count] = slot;
+            Volatile.Write(ref _count, _count + 1);
+        }
+        return slot;
     }
 
-    public void Remove(long key) => _connections.TryRemove(key, out _);
+    public void Remove(object key)
+    {
+        var slot = (Slot)key;
+        lock (_lock)
+        {
+            int index = slot.Index;
+            if (index < 0)
+            {
+                return;
+            }
+            int last = _count - 1;
+            _slots[index] = _slots[last];
+            _owners[index] = _owners[last];
+            _owners[index]!.Index = index;
+            _slots[last] = null;
+            _owners[last] = null;
+            slot.Index = -1;
+            Volatile.Write(ref _count, last);
+        }
+    }
 
     public void OnHeartbeat(long now)
     {
-        foreach (KeyValuePair<long, ITrackedConnection> entry in _connections)
+        int count = Snapshot();
+        for (int i = 0; i < count; i++)
         {
-            if (now >= entry.Value.Deadline)
+            ITrackedConnection connection = _tick[i]!;
+            _tick[i] = null;
+            if (now >= connection.Deadline)
             {
-                entry.Value.OnDeadlinePassed();
+                connection.OnDeadlinePassed();
             }
+        }
+    }
+
+    /// <summary>Copies the live connections into the tick array; only the heartbeat (one tick at a time) and a stop call it.</summary>
+    private int Snapshot()
+    {
+        lock (_lock)
+        {
+            if (_tick.Length < _count)
+            {
+                _tick = new ITrackedConnection?[_slots.Length];
+            }
+            Array.Copy(_slots, _tick, _count);
+            return _count;
+        }
+    }
+
+    private ITrackedConnection[] All()
+    {
+        lock (_lock)
+        {
+            return _slots.AsSpan(0, _count).ToArray()!;
         }
     }
 
@@ -53,31 +115,31 @@ public sealed class ConnectionTracker : IHeartbeatHandler
     /// </summary>
     public async Task DrainAsync(TimeSpan timeout, Action<int, string>? stillDraining = null)
     {
-        foreach (ITrackedConnection connection in _connections.Values)
+        foreach (ITrackedConnection connection in All())
         {
             connection.BeginDrain();
         }
         long started = Environment.TickCount64;
         long deadline = started + (long)timeout.TotalMilliseconds;
         bool reported = false;
-        while (!_connections.IsEmpty && Environment.TickCount64 < deadline)
+        while (!IsEmpty && Environment.TickCount64 < deadline)
         {
             await Task.Delay(20).ConfigureAwait(false);
-            if (!reported && Environment.TickCount64 - started >= 2_000 && !_connections.IsEmpty)
+            if (!reported && Environment.TickCount64 - started >= 2_000 && !IsEmpty)
             {
                 // An operator waiting on a stop wants to know what it waits for.
                 reported = true;
-                stillDraining?.Invoke(_connections.Count, DescribePhases());
+                stillDraining?.Invoke(Count, DescribePhases());
             }
         }
-        foreach (ITrackedConnection connection in _connections.Values)
+        foreach (ITrackedConnection connection in All())
         {
             connection.Abort();
         }
         // Aborted connections finish within a few event-loop turns; the bound keeps a stop
         // from waiting forever on one that cannot.
         long abortDeadline = Environment.TickCount64 + 5_000;
-        while (!_connections.IsEmpty && Environment.TickCount64 < abortDeadline)
+        while (!IsEmpty && Environment.TickCount64 < abortDeadline)
         {
             await Task.Delay(10).ConfigureAwait(false);
         }
@@ -87,10 +149,16 @@ public sealed class ConnectionTracker : IHeartbeatHandler
     public string DescribePhases()
     {
         var counts = new SortedDictionary<string, int>(StringComparer.Ordinal);
-        foreach (ITrackedConnection connection in _connections.Values)
+        foreach (ITrackedConnection connection in All())
         {
             counts[connection.PhaseName] = counts.GetValueOrDefault(connection.PhaseName) + 1;
         }
         return string.Join(", ", counts.Select(c => $"{c.Key}: {c.Value}"));
+    }
+
+    /// <summary>Where a tracked connection sits, so removal is O(1).</summary>
+    private sealed class Slot
+    {
+        public int Index { get; set; }
     }
 }

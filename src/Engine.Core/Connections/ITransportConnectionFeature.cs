@@ -23,7 +23,7 @@ public interface ITransportConnectionFeature
 }
 
 /// <summary>Feature lookup that costs nothing for the features a transport implements itself.</summary>
-public static class ConnectionFeatures
+public static partial class ConnectionFeatures
 {
     /// <summary>
     /// The feature <typeparamref name="T"/> of <paramref name="connection"/>: the context itself
@@ -41,6 +41,17 @@ public static class ConnectionFeatures
             return null;
         }
         return connection.Features.Get<T>();
+    }
+}
+
+public static partial class ConnectionFeatures
+{
+    /// <summary>A transport's feature collection, holding the transport feature from the start.</summary>
+    public static Microsoft.AspNetCore.Http.Features.IFeatureCollection CreateCollection(ITransportConnectionFeature transport)
+    {
+        var features = new Microsoft.AspNetCore.Http.Features.FeatureCollection();
+        features.Set(transport);
+        return features;
     }
 }
 

@@ -47,7 +47,7 @@ public sealed class InMemoryConnection : ConnectionContext, ITransportConnection
 
     public override string ConnectionId { get; set; }
 
-    public override IFeatureCollection Features => _features ??= new FeatureCollection();
+    public override IFeatureCollection Features => _features ??= ConnectionFeatures.CreateCollection(this);
 
     public override IDictionary<object, object?> Items
     {
@@ -79,11 +79,15 @@ public sealed class InMemoryConnection : ConnectionContext, ITransportConnection
         _peerReset = callback;
     }
 
-    /// <summary>Acts out a peer reset: the application's reads end, and the reset callback runs.</summary>
+    /// <summary>
+    /// Acts out a peer reset as the socket transport reports one: the reset callback runs and the
+    /// application's input ends (cleanly, as a socket's receive loop ends it; the callback is how
+    /// a handler tells a reset from a FIN).
+    /// </summary>
     public void ResetFromPeer()
     {
         _peerReset?.Invoke(_peerResetState);
-        _toApplication.Writer.Complete(new ConnectionResetException("The peer reset the connection."));
+        _toApplication.Writer.Complete();
         _toPeer.Reader.Complete();
     }
 
@@ -93,8 +97,9 @@ public sealed class InMemoryConnection : ConnectionContext, ITransportConnection
         {
             return;
         }
-        // As a socket abort does: the application's pending read ends, and the peer sees the end.
-        _toApplication.Writer.Complete(abortReason);
+        // As a socket abort does: the application's pending read ends (cleanly), and the peer
+        // sees the connection fail.
+        _toApplication.Writer.Complete();
         _toPeer.Writer.Complete(abortReason);
         _toApplication.Reader.CancelPendingRead();
         _closed.Cancel();

@@ -65,7 +65,9 @@ public sealed partial class SocketConnection : ConnectionContext, Connections.IT
         set => _connectionId = value;
     }
 
-    public override IFeatureCollection Features => _features ??= new FeatureCollection();
+    // Created on first use with the transport feature in it, so a step that wraps this context
+    // (and delegates Features) still hands the handler the transport feature.
+    public override IFeatureCollection Features => _features ??= Connections.ConnectionFeatures.CreateCollection(this);
 
     public bool HasFeatures => _features != null;
 

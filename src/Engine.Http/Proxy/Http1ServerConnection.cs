@@ -46,7 +46,7 @@ internal sealed partial class Http1ServerConnection : IDownstream, ITrackedConne
     private readonly byte[] _scheme;
     private PortBuffer _localPort;
     private int _localPortLength;
-    private long _trackingKey;
+    private object? _trackingKey;
     private readonly PipeReader _input;
     private readonly PipeWriter _output;
     // Rented from the entrypoint when a request's first byte arrives and given back when it
@@ -143,11 +143,21 @@ internal sealed partial class Http1ServerConnection : IDownstream, ITrackedConne
                 }
             }
         }
+        catch (Exception ex) when (ex is IOException or ConnectionAbortedException or OperationCanceledException)
+        {
+            // A transport whose reads fail with an exception (a TLS stream, a reset surfaced as
+            // an error) ends the connection the way a socket's reset does: quietly. The pipe's
+            // read state is unknown, so the head is not advanced past again.
+            _downstreamReset = true;
+            _headConsumed = true;
+            _linger = false;
+        }
         catch (Exception ex)
         {
             // Nothing on the data path throws by design; if something does, the connection ends
             // and the process stays up.
             _entrypoint.Log.UnhandledConnectionError(_id, ex);
+            _headConsumed = true;
             _linger = false;
         }
         finally
@@ -178,7 +188,7 @@ internal sealed partial class Http1ServerConnection : IDownstream, ITrackedConne
             }
             finally
             {
-                _entrypoint.Tracker.Remove(_trackingKey);
+                _entrypoint.Tracker.Remove(_trackingKey!);
                 _entrypoint.OnConnectionClosed();
             }
         }

@@ -68,6 +68,15 @@ internal sealed class ProxyExchange
         set => Volatile.Write(ref _upstream, value);
     }
 
+    /// <summary>Set once the upstream's response head is in; read by the request body forwarder on another thread.</summary>
+    public bool ResponseHeadReceived
+    {
+        get => Volatile.Read(ref _responseHeadReceived);
+        set => Volatile.Write(ref _responseHeadReceived, value);
+    }
+
+    private bool _responseHeadReceived;
+
     /// <summary>Counts an abandoned exchange once, whichever thread notices first.</summary>
     public void CountClientAbort(ProxyMetrics metrics)
     {
@@ -199,6 +208,7 @@ internal sealed class ProxyExchange
         Error = default;
         Facts = default;
         Upstream = null;
+        ResponseHeadReceived = false;
         Volatile.Write(ref _clientAbortCounted, 0);
         ReturnLogScratch();
         _pathRewritten = false;

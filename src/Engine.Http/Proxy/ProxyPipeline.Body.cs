@@ -35,6 +35,13 @@ internal sealed partial class ProxyPipeline
                     downstream.AdvanceRequestBody();
                     break;
                 case RequestBodyStatus.ClientGone:
+                    // The request can never be complete: stop waiting for the origin's answer
+                    // to it (and free the origin, which waits for the rest of the body). An
+                    // answer already on its way still goes to the half-closed client.
+                    if (!exchange.ResponseHeadReceived)
+                    {
+                        upstream.Abort();
+                    }
                     return BodyOutcome.DownstreamFailed;
                 case RequestBodyStatus.Rejected:
                     exchange.Error = ProxyError.Rejected(read.Rejection);

@@ -212,6 +212,7 @@ internal sealed partial class ProxyPipeline(HttpConnectionHandler entrypoint)
             ResponseHeadOutcome outcome = await upstream.ReadResponseHeadAsync(exchange, entrypoint.ResponseParserLimits, entrypoint.Log);
             if (outcome == ResponseHeadOutcome.Received)
             {
+                exchange.ResponseHeadReceived = true;
                 break;
             }
 

@@ -34,7 +34,7 @@ public sealed class ConnectionTrackerTests
     {
         ConnectionTracker tracker = NewTracker();
         var connection = new FakeConnection { Deadline = 0 };
-        long key = tracker.Add(connection);
+        object key = tracker.Add(connection);
 
         tracker.Remove(key);
         tracker.OnHeartbeat(1);
@@ -77,7 +77,7 @@ public sealed class ConnectionTrackerTests
         var connections = new[] { new FakeConnection(), new FakeConnection() };
         foreach (FakeConnection connection in connections)
         {
-            long key = tracker.Add(connection);
+            object key = tracker.Add(connection);
             connection.OnDrain = () => tracker.Remove(key);
         }
 
@@ -93,7 +93,7 @@ public sealed class ConnectionTrackerTests
     {
         ConnectionTracker tracker = NewTracker();
         var stuck = new FakeConnection();
-        long key = tracker.Add(stuck);
+        object key = tracker.Add(stuck);
         stuck.OnAbort = () => tracker.Remove(key);
 
         var clock = Stopwatch.StartNew();

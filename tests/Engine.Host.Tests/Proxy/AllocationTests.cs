@@ -95,10 +95,31 @@ public sealed class AllocationTests
         // The test runner reports the previous test's result from this process (serializing it
         // allocates); let that finish before the window opens.
         await Task.Delay(1000);
+        // Steady state is the best of three rounds: a real per-request allocation (24 B at the
+        // least, 480 KB a round) shows in every round, while the test host's own background work
+        // (result serialization, a dynamic method built for the runner) lands in one at most.
+        // The process also allocates by the clock, whatever the proxy does (the test host's
+        // timers and reporting, about 2 KB a second on this machine), and 20,000 ping-pong
+        // requests take from 2 s to 10 s depending on the machine's load: that part is allowed
+        // per second of the round, so the figure judged is what scales with requests.
         const int measured = 20_000;
-        long before = GC.GetTotalAllocatedBytes(precise: true);
-        RunRequests(client, buffer, request, response, measured);
-        long allocated = GC.GetTotalAllocatedBytes(precise: true) - before;
+        const long perSecond = 2 * 1024;
+        long allocated = long.MaxValue;
+        double seconds = 0;
+        for (int round = 0; round < 3; round++)
+        {
+            long started = System.Diagnostics.Stopwatch.GetTimestamp();
+            long before = GC.GetTotalAllocatedBytes(precise: true);
+            RunRequests(client, buffer, request, response, measured);
+            long roundBytes = GC.GetTotalAllocatedBytes(precise: true) - before;
+            double roundSeconds = System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalSeconds;
+            long clockBytes = (long)(perSecond * roundSeconds);
+            if (roundBytes - clockBytes < allocated)
+            {
+                allocated = Math.Max(0, roundBytes - clockBytes);
+                seconds = roundSeconds;
+            }
+        }
 
         // Zero per request; the allowance covers the heartbeat's per-tick enumerators over the
         // run (a few hundred bytes per 100 ms tick), independent of the request count.
@@ -107,7 +128,7 @@ public sealed class AllocationTests
         // not one per request.
         long allowance = accessLog is null ? 16 * 1024 : 96 * 1024;
         Assert.True(allocated < allowance,
-            $"{allocated} bytes allocated over {measured} requests ({(double)allocated / measured:F2} B/request); sampled types: {sampler.Describe()}");
+            $"{allocated} bytes allocated beyond the clock's share over {measured} requests in {seconds:F1} s ({(double)allocated / measured:F2} B/request); sampled types: {sampler.Describe()}");
         if (accessLog is not null)
         {
             Assert.Equal(0, proxy.Gateway.AccessLog!.DroppedLines);
@@ -115,7 +136,7 @@ public sealed class AllocationTests
         Assert.Equal(0, Volatile.Read(ref unexpected[0]));
         if (middlewares)
         {
-            Assert.Equal(5_000 + measured, proxy.Metrics.ForMiddleware("add", "add-prefix").Requests);
+            Assert.Equal(5_000 + (3 * measured), proxy.Metrics.ForMiddleware("add", "add-prefix").Requests);
         }
     }
 

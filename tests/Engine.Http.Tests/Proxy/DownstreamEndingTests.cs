@@ -4,13 +4,14 @@ using Engine.TestSupport.Net;
 namespace Engine.Http.Tests.Proxy;
 
 /// <summary>
-/// Behaviour found wrong while moving the protocol tests to the in-memory transport, written as
-/// the tests that should pass once it is fixed. Each is skipped with what is wrong; remove the
-/// Skip with the fix.
+/// How a downstream connection ends when the client goes away or the transport fails: a FIN in
+/// the middle of a body ends the exchange at once, a reset or a timeout ends an idle connection
+/// without an error in the log, and a step that wraps the connection does not hide the peer
+/// reset from the handler. (Found while moving the protocol tests to the in-memory transport.)
 /// </summary>
-public sealed class KnownIssueTests
+public sealed class DownstreamEndingTests
 {
-    [Fact(Skip = "Http1ServerConnection: a client FIN in the middle of a request body leaves the exchange waiting for the upstream's response head until ResponseHeaderTimeout (60 s by default), holding the upstream connection; the same on sockets")]
+    [Fact]
     public async Task ClientFinInTheMiddleOfARequestBody_EndsTheExchangeAtOnce()
     {
         await using var origin = new ScriptedOrigin(exchange => exchange.RespondAsync(200, "x"));
@@ -26,13 +27,8 @@ public sealed class KnownIssueTests
         Assert.Equal(1, proxy.Metrics.ClientAborts);
     }
 
-    private const string ThrowingReads =
-        "InMemoryConnection faults the application's input where SocketConnection ends it cleanly (ResetFromPeer completes it with " +
-        "ConnectionResetException, Abort with the abort reason), and Http1ServerConnection assumes reads never throw: 'Connection N failed " +
-        "unexpectedly' is logged, then the finally's ReleaseHead advances to a stale head position (a second InvalidOperationException, " +
-        "logged too) and the connection is aborted instead of disposed. A TLS step reading through SslStream will throw the same way.";
 
-    [Fact(Skip = ThrowingReads)]
+    [Fact]
     public async Task PeerResetOfAnIdleConnection_EndsItQuietly()
     {
         await using var origin = ScriptedOrigin.Fixed("hi");
@@ -47,7 +43,7 @@ public sealed class KnownIssueTests
         Assert.Empty(proxy.Log.Entries);
     }
 
-    [Fact(Skip = ThrowingReads)]
+    [Fact]
     public async Task KeepAliveTimeoutOfAnIdleConnection_EndsItQuietly()
     {
         await using var origin = ScriptedOrigin.Fixed("hi");
@@ -65,7 +61,7 @@ public sealed class KnownIssueTests
         Assert.Empty(proxy.Log.Entries);
     }
 
-    [Fact(Skip = "A step that wraps the ConnectionContext (as ConnectionPipelineBuilder invites, to add a feature) hides ITransportConnectionFeature, which SocketConnection and InMemoryConnection expose only by being the context: the handler registers no peer-reset callback and a reset during an upstream wait goes unnoticed")]
+    [Fact]
     public async Task PeerResetWhileWaitingForTheResponseHead_IsNoticed_BehindAStepThatWrapsTheConnection()
     {
         var requestArrived = new TaskCompletionSource();
