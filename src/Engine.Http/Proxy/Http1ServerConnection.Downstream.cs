@@ -186,12 +186,8 @@ internal sealed partial class Http1ServerConnection
         }
     }
 
-    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
-    public async ValueTask<bool> FlushAsync()
-    {
-        FlushResult flushed = await _output.FlushAsync();
-        return !(flushed.IsCompleted || flushed.IsCanceled);
-    }
+    // No async wrapper: one state machine less per flush on the body path.
+    public ValueTask<FlushResult> FlushAsync() => _output.FlushAsync();
 
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
     public async ValueTask SendStatusAsync(ProxyExchange exchange, int status, bool close)

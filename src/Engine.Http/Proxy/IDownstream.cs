@@ -76,8 +76,8 @@ internal interface IDownstream
     /// <summary>True when the connection stays open after the response just written.</summary>
     bool ResponseKeepsAlive { get; }
 
-    /// <summary>Sends what was written; false when the client is gone.</summary>
-    ValueTask<bool> FlushAsync();
+    /// <summary>Sends what was written; completed or cancelled when the client is gone.</summary>
+    ValueTask<System.IO.Pipelines.FlushResult> FlushAsync();
 
     /// <summary>Sends one of the proxy's own responses (an error, or a middleware's answer).</summary>
     ValueTask SendStatusAsync(ProxyExchange exchange, int status, bool close);

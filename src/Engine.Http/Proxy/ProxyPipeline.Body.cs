@@ -99,7 +99,14 @@ internal sealed partial class ProxyPipeline
         {
             while (true)
             {
-                ResponseBodyRead read = await upstream.ReadResponseBodyAsync();
+                if (!upstream.TryReadResponseBody(out ResponseBodyRead read))
+                {
+                    if (!upstream.OnResponseData(await upstream.Input.ReadAsync()))
+                    {
+                        return new RelayOutcome(upstreamReusable: false, downstreamKeepAlive: false, downstreamFailed: downstream.IsReset);
+                    }
+                    continue;
+                }
                 switch (read.Status)
                 {
                     case ResponseBodyStatus.Data:
@@ -120,8 +127,6 @@ internal sealed partial class ProxyPipeline
                         downstream.CompleteResponseBody(read.Data);
                         upstream.AdvanceResponseBody();
                         break;
-                    case ResponseBodyStatus.Cancelled:
-                        return new RelayOutcome(upstreamReusable: false, downstreamKeepAlive: false, downstreamFailed: downstream.IsReset);
                     default:
                         // Truncated or invalid: what arrived still goes out, then the close tells
                         // the client the message is incomplete.
@@ -129,7 +134,8 @@ internal sealed partial class ProxyPipeline
                         return Truncated(upstream, read.Status == ResponseBodyStatus.Invalid);
                 }
 
-                if (!await downstream.FlushAsync())
+                FlushResult flushed = await downstream.FlushAsync();
+                if (flushed.IsCompleted || flushed.IsCanceled)
                 {
                     return new RelayOutcome(upstreamReusable: false, downstreamKeepAlive: false, downstreamFailed: true);
                 }

@@ -133,95 +133,112 @@ internal sealed partial class UpstreamConnection
     }
 
     /// <summary>
-    /// The next piece of the response body, decoded. The caller writes all of it and then calls
-    /// <see cref="AdvanceResponseBody"/> before reading again.
+    /// The next piece of the response body, decoded from what has arrived, without waiting:
+    /// false when more bytes must come first (then <see cref="Input"/> is read and the result
+    /// handed to <see cref="OnResponseData"/>). The caller writes all of a Data piece and then
+    /// calls <see cref="AdvanceResponseBody"/>. Synchronous on purpose: the relay loop awaits the
+    /// pipe itself, so a 1 MiB body costs no extra state machine per read.
     /// </summary>
-    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
-    public async ValueTask<ResponseBodyRead> ReadResponseBodyAsync()
+    public bool TryReadResponseBody(out ResponseBodyRead read)
     {
-        while (true)
+        if (!_responseBuffered)
         {
-            if (!_responseBuffered)
-            {
-                ReadResult result = await Input.ReadAsync();
-                if (result.IsCanceled)
-                {
-                    _responseBuffer = default;
-                    return new ResponseBodyRead(ResponseBodyStatus.Cancelled);
-                }
-                _responseBuffer = result.Buffer;
-                _responseCompleted = result.IsCompleted;
-                _responseBuffered = true;
-            }
-
-            ReadOnlySequence<byte> buffer = _responseBuffer;
-            switch (ResponseHead.Framing)
-            {
-                case BodyFraming.ContentLength:
-                    if (_responseRemaining == 0)
-                    {
-                        _responseConsumed = buffer.Start;
-                        return new ResponseBodyRead(ResponseBodyStatus.Completed, extraBytes: !buffer.IsEmpty);
-                    }
-                    long take = Math.Min(_responseRemaining, buffer.Length);
-                    if (take > 0)
-                    {
-                        _responseRemaining -= take;
-                        _responseConsumed = buffer.GetPosition(take);
-                        // The last piece says so, with what followed it, so no read waits for bytes that never come.
-                        return _responseRemaining == 0
-                            ? new ResponseBodyRead(ResponseBodyStatus.Data, buffer.Slice(0, take), last: true, extraBytes: buffer.Length > take)
-                            : new ResponseBodyRead(ResponseBodyStatus.Data, buffer.Slice(0, take));
-                    }
-                    break;
-                case BodyFraming.Chunked:
-                    var reader = new SequenceReader<byte>(buffer);
-                    ChunkedStatus status;
-                    ReadOnlySequence<byte> data;
-                    try
-                    {
-                        status = Decoder.Read(ref reader, _responseLimits, out data);
-                    }
-                    catch (HttpParseException)
-                    {
-                        _responseConsumed = buffer.End;
-                        return new ResponseBodyRead(ResponseBodyStatus.Invalid);
-                    }
-                    _responseConsumed = reader.Position;
-                    if (status == ChunkedStatus.Data)
-                    {
-                        return new ResponseBodyRead(ResponseBodyStatus.Data, data, moreBuffered: !reader.End);
-                    }
-                    if (status == ChunkedStatus.Completed)
-                    {
-                        return new ResponseBodyRead(ResponseBodyStatus.Completed, data, extraBytes: !reader.End);
-                    }
-                    break;
-                case BodyFraming.UntilClose:
-                    _responseConsumed = buffer.End;
-                    if (!buffer.IsEmpty)
-                    {
-                        return new ResponseBodyRead(ResponseBodyStatus.Data, buffer);
-                    }
-                    if (_responseCompleted)
-                    {
-                        return new ResponseBodyRead(ResponseBodyStatus.Completed);
-                    }
-                    break;
-                default:
-                    _responseConsumed = buffer.Start;
-                    return new ResponseBodyRead(ResponseBodyStatus.Completed, extraBytes: !buffer.IsEmpty);
-            }
-
-            // Nothing whole in what arrived: wait for more, unless nothing more can come.
-            if (_responseCompleted)
-            {
-                _responseConsumed = buffer.End;
-                return new ResponseBodyRead(ResponseBodyStatus.Truncated);
-            }
-            Input.AdvanceTo(_responseConsumed, buffer.End);
-            _responseBuffered = false;
+            read = default;
+            return false;
         }
+
+        ReadOnlySequence<byte> buffer = _responseBuffer;
+        switch (ResponseHead.Framing)
+        {
+            case BodyFraming.ContentLength:
+                if (_responseRemaining == 0)
+                {
+                    _responseConsumed = buffer.Start;
+                    read = new ResponseBodyRead(ResponseBodyStatus.Completed, extraBytes: !buffer.IsEmpty);
+                    return true;
+                }
+                long take = Math.Min(_responseRemaining, buffer.Length);
+                if (take > 0)
+                {
+                    _responseRemaining -= take;
+                    _responseConsumed = buffer.GetPosition(take);
+                    // The last piece says so, with what followed it, so no read waits for bytes that never come.
+                    read = _responseRemaining == 0
+                        ? new ResponseBodyRead(ResponseBodyStatus.Data, buffer.Slice(0, take), last: true, extraBytes: buffer.Length > take)
+                        : new ResponseBodyRead(ResponseBodyStatus.Data, buffer.Slice(0, take));
+                    return true;
+                }
+                break;
+            case BodyFraming.Chunked:
+                var reader = new SequenceReader<byte>(buffer);
+                ChunkedStatus status;
+                ReadOnlySequence<byte> data;
+                try
+                {
+                    status = Decoder.Read(ref reader, _responseLimits, out data);
+                }
+                catch (HttpParseException)
+                {
+                    _responseConsumed = buffer.End;
+                    read = new ResponseBodyRead(ResponseBodyStatus.Invalid);
+                    return true;
+                }
+                _responseConsumed = reader.Position;
+                if (status == ChunkedStatus.Data)
+                {
+                    read = new ResponseBodyRead(ResponseBodyStatus.Data, data, moreBuffered: !reader.End);
+                    return true;
+                }
+                if (status == ChunkedStatus.Completed)
+                {
+                    read = new ResponseBodyRead(ResponseBodyStatus.Completed, data, extraBytes: !reader.End);
+                    return true;
+                }
+                break;
+            case BodyFraming.UntilClose:
+                _responseConsumed = buffer.End;
+                if (!buffer.IsEmpty)
+                {
+                    read = new ResponseBodyRead(ResponseBodyStatus.Data, buffer);
+                    return true;
+                }
+                if (_responseCompleted)
+                {
+                    read = new ResponseBodyRead(ResponseBodyStatus.Completed);
+                    return true;
+                }
+                break;
+            default:
+                _responseConsumed = buffer.Start;
+                read = new ResponseBodyRead(ResponseBodyStatus.Completed, extraBytes: !buffer.IsEmpty);
+                return true;
+        }
+
+        // Nothing whole in what arrived: wait for more, unless nothing more can come.
+        if (_responseCompleted)
+        {
+            _responseConsumed = buffer.End;
+            read = new ResponseBodyRead(ResponseBodyStatus.Truncated);
+            return true;
+        }
+        Input.AdvanceTo(_responseConsumed, buffer.End);
+        _responseBuffered = false;
+        read = default;
+        return false;
+    }
+
+    /// <summary>Takes a read of <see cref="Input"/> for <see cref="TryReadResponseBody"/>; false when it was cancelled (the exchange was aborted).</summary>
+    public bool OnResponseData(in ReadResult result)
+    {
+        if (result.IsCanceled)
+        {
+            Input.AdvanceTo(result.Buffer.Start);
+            return false;
+        }
+        _responseBuffer = result.Buffer;
+        _responseCompleted = result.IsCompleted;
+        _responseBuffered = true;
+        return true;
     }
 
     /// <summary>Consumes what the last read handed out.</summary>
@@ -259,8 +276,6 @@ internal enum ResponseBodyStatus : byte
     Truncated,
     /// <summary>The body's framing was invalid.</summary>
     Invalid,
-    /// <summary>The read was cancelled (the exchange was aborted).</summary>
-    Cancelled,
 }
 
 /// <summary>One read of a response body.</summary>
