@@ -101,7 +101,9 @@ internal sealed partial class ProxyPipeline
             {
                 if (!upstream.TryReadResponseBody(out ResponseBodyRead read))
                 {
-                    if (!upstream.OnResponseData(await upstream.Input.ReadAsync()))
+                    // A client reset aborts the upstream to wake this wait: that is the
+                    // client's failure, not a truncated response, and must not be logged as one.
+                    if (!upstream.OnResponseData(await upstream.Input.ReadAsync()) || downstream.IsReset)
                     {
                         return new RelayOutcome(upstreamReusable: false, downstreamKeepAlive: false, downstreamFailed: downstream.IsReset);
                     }

@@ -85,4 +85,29 @@ public sealed class DownstreamEndingTests
         await upstreamClosed.Task.WaitAsync(TimeSpan.FromSeconds(2));
         Assert.Equal(1, proxy.Metrics.ClientAborts);
     }
+
+    [Fact]
+    public async Task ClientResetInTheMiddleOfAResponseBody_IsAClientAbort_NotAnUpstreamFailure()
+    {
+        var headSent = new TaskCompletionSource();
+        var release = new TaskCompletionSource();
+        await using var origin = new ScriptedOrigin(async exchange =>
+        {
+            await exchange.Connection.WriteAsync("HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\nfirst part");
+            headSent.TrySetResult();
+            await release.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        });
+        await using InMemoryProxy proxy = InMemoryProxy.Start([origin.Url]);
+        InMemoryClient client = proxy.Connect();
+        await client.SendAsync("GET / HTTP/1.1\r\nHost: x\r\n\r\n");
+        await headSent.Task.WaitAsync(InMemoryClient.DefaultTimeout);
+
+        client.Reset();
+        await client.WaitHandledAsync();
+        release.TrySetResult();
+
+        Assert.Equal(1, proxy.Metrics.ClientAborts);
+        Assert.Equal(0, proxy.Metrics.UpstreamErrors(Engine.Http.Proxy.UpstreamErrorKind.ResetDuringBody));
+        Assert.DoesNotContain(proxy.Log.Entries, entry => entry.Contains("ResetDuringBody", StringComparison.Ordinal));
+    }
 }
