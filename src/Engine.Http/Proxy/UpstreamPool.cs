@@ -233,7 +233,10 @@ internal sealed class UpstreamPool : IUpstreamPool, IHeartbeatHandler
     /// <summary>Closes idle connections older than the idle timeout.</summary>
     public void OnHeartbeat(long now)
     {
-        long maxAge = (long)(_config.IdleTimeout.TotalSeconds * _heartbeat.Frequency);
+        // "infinite" (-1 ms) must mean never, not an age every connection has already passed.
+        long maxAge = _config.IdleTimeout == Timeout.InfiniteTimeSpan || _config.IdleTimeout == TimeSpan.MaxValue
+            ? long.MaxValue
+            : (long)(_config.IdleTimeout.TotalSeconds * _heartbeat.Frequency);
         List<UpstreamConnection>? expired = null;
         lock (_lock)
         {
