@@ -43,7 +43,7 @@ internal sealed record CommandLine(Verb Verb, string? ConfigPath, string? Listen
 
         Options:
           -c, --config PATH    a TOML file, or a directory of *.toml files merged in name order
-          --log-level LEVEL    trace, debug, information (default), warning, error, critical, none
+          --log-level LEVEL    trace, debug, info[rmation] (default), warn[ing], error, critical, none
 
         Signals: SIGTERM or Ctrl+C stops accepting, lets in-flight requests finish, then exits;
         SIGHUP reloads the config files; SIGUSR1 reopens the access log file (after rotation).
@@ -96,11 +96,7 @@ internal sealed record CommandLine(Verb Verb, string? ConfigPath, string? Listen
                     destinations.Add(Value(args, ref i));
                     break;
                 case "--log-level":
-                    string level = Value(args, ref i);
-                    if (!Enum.TryParse(level, ignoreCase: true, out logLevel) || !Enum.IsDefined(logLevel))
-                    {
-                        throw new CommandLineException($"unknown log level '{level}'.");
-                    }
+                    logLevel = ParseLogLevel(Value(args, ref i));
                     break;
                 default:
                     throw new CommandLineException(Unknown(verb, arg));
@@ -136,6 +132,19 @@ internal sealed record CommandLine(Verb Verb, string? ConfigPath, string? Listen
         };
         return arg.StartsWith('-') ? $"unknown option '{arg}'{hint}." : $"unexpected argument '{arg}'{hint}.";
     }
+
+    /// <summary>The level names of Microsoft.Extensions.Logging, plus the short forms other tools use (info, warn).</summary>
+    private static LogLevel ParseLogLevel(string level) => level.ToLowerInvariant() switch
+    {
+        "trace" => LogLevel.Trace,
+        "debug" => LogLevel.Debug,
+        "info" or "information" => LogLevel.Information,
+        "warn" or "warning" => LogLevel.Warning,
+        "error" => LogLevel.Error,
+        "critical" => LogLevel.Critical,
+        "none" => LogLevel.None,
+        _ => throw new CommandLineException($"unknown log level '{level}'; use trace, debug, info, warn, error, critical or none."),
+    };
 
     private static string Value(IReadOnlyList<string> args, ref int i)
     {

@@ -56,11 +56,29 @@ public sealed class CommandLineTests
     }
 
     [Theory]
+    [InlineData("info", LogLevel.Information)]
+    [InlineData("Information", LogLevel.Information)]
+    [InlineData("warn", LogLevel.Warning)]
+    [InlineData("WARNING", LogLevel.Warning)]
+    [InlineData("trace", LogLevel.Trace)]
+    [InlineData("none", LogLevel.None)]
+    public void LogLevel_TakesTheFullNamesAndTheShortForms(string level, LogLevel expected)
+    {
+        Assert.Equal(expected, CommandLine.Parse(["run", "--log-level", level]).LogLevel);
+    }
+
+    [Fact]
+    public void LogLevel_AsANumber_IsRefused()
+    {
+        Assert.Throws<CommandLineException>(() => CommandLine.Parse(["run", "--log-level", "3"]));
+    }
+
+    [Theory]
     [InlineData("proxy --to http://127.0.0.1:9001", "'proxy' needs --listen ADDRESS.")]
     [InlineData("proxy --listen 127.0.0.1:8080", "'proxy' needs at least one --to URL.")]
     [InlineData("--listen 127.0.0.1:8080", "unknown option '--listen' (did you mean 'engine proxy --listen ...'?).")]
     [InlineData("serve", "unknown command 'serve'.")]
-    [InlineData("--log-level loud", "unknown log level 'loud'.")]
+    [InlineData("--log-level loud", "unknown log level 'loud'; use trace, debug, info, warn, error, critical or none.")]
     [InlineData("validate", "'validate' needs --config FILE|DIR.")]
     [InlineData("validate gateway.toml", "unexpected argument 'gateway.toml' (did you mean '--config gateway.toml'?).")]
     [InlineData("run --config a.toml --config b.toml", "--config is given twice; to merge several files, put them in one directory.")]
