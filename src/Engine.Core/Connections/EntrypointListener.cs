@@ -21,7 +21,6 @@ public sealed partial class EntrypointListener
     private readonly ILogger _logger;
     private SocketConnectionListener? _listener;
     private Task _acceptLoop = Task.CompletedTask;
-    private int _running;
 
     public EntrypointListener(string name, EndPoint endPoint, ConnectionDelegate pipeline, ConnectionTracker tracker, ILogger logger, SocketTransportOptions? transport = null)
     {
@@ -37,9 +36,6 @@ public sealed partial class EntrypointListener
 
     /// <summary>The address actually bound (port 0 becomes the real port); null before <see cref="Start"/>.</summary>
     public IPEndPoint? BoundEndPoint => _listener?.EndPoint as IPEndPoint;
-
-    /// <summary>Connections accepted whose pipeline has not returned yet.</summary>
-    public int RunningConnections => Volatile.Read(ref _running);
 
     /// <summary>Binds and starts accepting. Throws when the address cannot be bound.</summary>
     public void Start()
@@ -65,7 +61,6 @@ public sealed partial class EntrypointListener
 
     private async Task RunConnectionAsync(ConnectionContext connection)
     {
-        Interlocked.Increment(ref _running);
         try
         {
             await _pipeline(connection).ConfigureAwait(false);
@@ -88,7 +83,6 @@ public sealed partial class EntrypointListener
                 UnhandledConnectionError(_name, connection.ConnectionId, ex);
                 connection.Abort();
             }
-            Interlocked.Decrement(ref _running);
         }
     }
 

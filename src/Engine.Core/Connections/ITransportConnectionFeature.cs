@@ -23,7 +23,7 @@ public interface ITransportConnectionFeature
 }
 
 /// <summary>Feature lookup that costs nothing for the features a transport implements itself.</summary>
-public static partial class ConnectionFeatures
+public static class ConnectionFeatures
 {
     /// <summary>
     /// The feature <typeparamref name="T"/> of <paramref name="connection"/>: the context itself
@@ -42,10 +42,7 @@ public static partial class ConnectionFeatures
         }
         return connection.Features.Get<T>();
     }
-}
 
-public static partial class ConnectionFeatures
-{
     /// <summary>A transport's feature collection, holding the transport feature from the start.</summary>
     public static Microsoft.AspNetCore.Http.Features.IFeatureCollection CreateCollection(ITransportConnectionFeature transport)
     {

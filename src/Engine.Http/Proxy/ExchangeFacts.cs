@@ -16,9 +16,6 @@ internal struct ExchangeFacts
     public int Status;
     public int UpstreamStatus;
 
-    /// <summary>Set when the client went away mid-exchange and that was counted once.</summary>
-    public bool ClientAbortCounted;
-
     // Lengths of method, host and target in the exchange's log scratch, in that order.
     public int MethodLength;
     public int HostLength;

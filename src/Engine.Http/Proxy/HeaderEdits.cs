@@ -21,9 +21,6 @@ internal readonly struct HeaderEdit(HeaderEditKind kind, ReadOnlyMemory<byte> na
     public ReadOnlyMemory<byte> Name { get; } = name;
 
     public ReadOnlyMemory<byte> Value { get; } = value;
-
-    public static HeaderEdit Create(HeaderEditKind kind, string name, string value = "") =>
-        new(kind, Encoding.ASCII.GetBytes(name), Encoding.Latin1.GetBytes(value));
 }
 
 /// <summary>
@@ -38,8 +35,6 @@ internal sealed class HeaderEdits
     private HeaderEdit[] _edits = new HeaderEdit[4];
     private int _count;
     private bool _removes;
-
-    public int Count => _count;
 
     public bool IsEmpty => _count == 0;
 

@@ -101,8 +101,6 @@ internal sealed partial class Http1ServerConnection : IDownstream, ITrackedConne
         transport?.OnPeerReset(static state => ((Http1ServerConnection)state!).OnDownstreamReset(), this);
     }
 
-    public ConnectionPhase Phase => _phase;
-
     public string PhaseName => _phase.ToString();
 
     /// <summary>When the current phase times out, in heartbeat timestamp units.</summary>

@@ -62,7 +62,8 @@ internal sealed partial class ProxyPipeline(HttpConnectionHandler entrypoint)
         exchange.MiddlewaresReached = route.Middlewares.Length;
 
         // :: Step 3: request_filter — a middleware may answer by itself.
-        if (await RequestFilterAsync(exchange))
+        // An empty chain (the common case) costs this length check, not a call.
+        if (route.Middlewares.Length > 0 && await RequestFilterAsync(exchange))
         {
             return await AnswerAsync(exchange, exchange.AnswerStatus, keepAlive: request.KeepAlive && !request.HasBody);
         }
