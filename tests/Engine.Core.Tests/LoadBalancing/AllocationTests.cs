@@ -45,14 +45,21 @@ public class AllocationTests
 
         AssertNoAllocation(table, hit);
         AssertNoAllocation(table, miss);
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        for (int i = 0; i < Picks; i++)
+        // Best of five rounds, as AssertNoAllocation does: a loaded machine can land one-time
+        // JIT work (tier-up of the cookie writer) in a round.
+        long fewest = long.MaxValue;
+        for (int round = 0; round < 5 && fewest > 0; round++)
         {
-            table.TryPick(miss, out DestinationState? picked, out StickySessionModel? setCookie);
-            setCookie!.TryWriteSetCookie(picked!, buffer, out _);
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            for (int i = 0; i < Picks; i++)
+            {
+                table.TryPick(miss, out DestinationState? picked, out StickySessionModel? setCookie);
+                setCookie!.TryWriteSetCookie(picked!, buffer, out _);
+            }
+            fewest = Math.Min(fewest, GC.GetAllocatedBytesForCurrentThread() - before);
         }
 
-        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        Assert.Equal(0, fewest);
     }
 
     [Fact]
