@@ -8,6 +8,8 @@ internal enum Verb
     Run,
     Validate,
     Proxy,
+    /// <summary>Serve the built-in sample origin on the given addresses, for the examples' upstreams.</summary>
+    Origin,
     Help,
     Version,
 }
@@ -15,6 +17,9 @@ internal enum Verb
 /// <summary>The parsed command line. Small on purpose: every option is listed in <see cref="HelpText"/>.</summary>
 internal sealed record CommandLine(Verb Verb, string? ConfigPath, string? Listen, IReadOnlyList<string> Destinations, LogLevel LogLevel)
 {
+    /// <summary>The addresses 'engine origin' serves the sample origin on.</summary>
+    public IReadOnlyList<string> OriginAddresses { get; init; } = [];
+
     public const string HelpText = """
         engine - an edge reverse proxy and load balancer
 
@@ -38,6 +43,11 @@ internal sealed record CommandLine(Verb Verb, string? ConfigPath, string? Listen
               --listen ADDRESS   where to accept clients, e.g. 127.0.0.1:8080, [::1]:8080, :8080
               --to URL           an upstream, e.g. http://127.0.0.1:9001 (repeat for more)
 
+          engine origin --listen ADDRESS [--listen ADDRESS ...]
+              Serve the built-in sample origin on each address: it answers every request with
+              a line naming the address and the request, so the examples' upstreams can be
+              started in one command (each example's first lines name the addresses it needs).
+
           engine version | --version
           engine help | --help
 
@@ -56,6 +66,7 @@ internal sealed record CommandLine(Verb Verb, string? ConfigPath, string? Listen
         string? config = null;
         string? listen = null;
         var destinations = new List<string>();
+        var originAddresses = new List<string>();
         LogLevel logLevel = LogLevel.Information;
 
         int i = 0;
@@ -66,6 +77,7 @@ internal sealed record CommandLine(Verb Verb, string? ConfigPath, string? Listen
                 "run" => Verb.Run,
                 "validate" => Verb.Validate,
                 "proxy" => Verb.Proxy,
+                "origin" => Verb.Origin,
                 "help" => Verb.Help,
                 "version" => Verb.Version,
                 _ => throw new CommandLineException($"unknown command '{args[0]}'."),
@@ -91,6 +103,9 @@ internal sealed record CommandLine(Verb Verb, string? ConfigPath, string? Listen
                     break;
                 case "--listen" when verb == Verb.Proxy:
                     listen = Value(args, ref i);
+                    break;
+                case "--listen" when verb == Verb.Origin:
+                    originAddresses.Add(Value(args, ref i));
                     break;
                 case "--to" when verb == Verb.Proxy:
                     destinations.Add(Value(args, ref i));
@@ -118,7 +133,11 @@ internal sealed record CommandLine(Verb Verb, string? ConfigPath, string? Listen
         {
             throw new CommandLineException("'validate' needs --config FILE|DIR.");
         }
-        return new CommandLine(verb, config, listen, destinations, logLevel);
+        if (verb == Verb.Origin && originAddresses.Count == 0)
+        {
+            throw new CommandLineException("'origin' needs at least one --listen ADDRESS.");
+        }
+        return new CommandLine(verb, config, listen, destinations, logLevel) { OriginAddresses = originAddresses };
     }
 
     private static string Unknown(Verb verb, string arg)

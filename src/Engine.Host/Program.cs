@@ -36,6 +36,8 @@ internal static class Program
                 return 0;
             case Verb.Validate:
                 return ValidateCommand.Run(command.ConfigPath!, Console.Out, Console.Error);
+            case Verb.Origin:
+                return await OriginCommand.RunAsync(command.OriginAddresses, Console.Out, Console.Error);
         }
 
         using ILoggerFactory loggerFactory = LoggerFactory.Create(builder => builder

@@ -22,7 +22,14 @@ public static class ConfigLoader
     public static LoadedConfig Load(string path) => Load(path, Environment.GetEnvironmentVariable);
 
     /// <param name="environment">Reads a variable for <c>${NAME}</c>; null when unset.</param>
-    public static LoadedConfig Load(string path, Func<string, string?> environment)
+    public static LoadedConfig Load(string path, Func<string, string?> environment) => Load(path, environment, wholeConfiguration: true);
+
+    /// <param name="wholeConfiguration">
+    /// False for a fragment (a documentation snippet that shows one table): syntax, keys, values
+    /// and middleware options are judged, but not what only a whole configuration must have
+    /// (entrypoints, the services its routers name).
+    /// </param>
+    internal static LoadedConfig Load(string path, Func<string, string?> environment, bool wholeConfiguration)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         ArgumentNullException.ThrowIfNull(environment);
@@ -41,7 +48,8 @@ public static class ConfigLoader
         // knows (the validator cannot see the types: they live in Engine.Http).
         if (!source.HasUnreadableFiles)
         {
-            foreach (ConfigProblem problem in GatewayConfigValidator.Validate(config).Concat(MiddlewareRegistry.Default.Validate(config)))
+            IEnumerable<ConfigProblem> whole = wholeConfiguration ? GatewayConfigValidator.Validate(config) : [];
+            foreach (ConfigProblem problem in whole.Concat(MiddlewareRegistry.Default.Validate(config)))
             {
                 if (!context.WasReported(problem.KeyPath))
                 {

@@ -1,3 +1,4 @@
+using Engine.Core.Configuration;
 using Engine.Host.Configuration;
 
 namespace Engine.Host.Tests.Configuration;
@@ -50,6 +51,26 @@ public sealed class ExampleConfigTests
                 Assert.InRange(int.Parse(port.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture), 18000, 18999);
             }
         }
+    }
+
+    /// <summary>
+    /// A user who copies an example's "engine origin" line gets every upstream it names, so the
+    /// example answers 200 instead of 502: the line and the servers must not drift apart.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(MainFiles))]
+    public void Example_OriginCommandInItsHeader_StartsEveryServerItUses(string example)
+    {
+        string path = Path.Combine(s_examples, example);
+        GatewayConfig config = ConfigLoader.Load(path, _ => null).Config;
+        string[] servers = [.. config.Services.SelectMany(s => s.Destinations).Select(d => new Uri(d.Address).Authority).Distinct().Order(StringComparer.Ordinal)];
+
+        string header = string.Join(" ", File.ReadLines(path).TakeWhile(line => line.StartsWith('#')).Select(line => line.TrimStart('#').Trim().TrimEnd('\\')));
+        int command = header.IndexOf("engine origin ", StringComparison.Ordinal);
+        Assert.True(command >= 0, $"{example} does not say how to start its upstreams ('engine origin --listen ...' in its first comment lines).");
+        string[] listened = [.. System.Text.RegularExpressions.Regex.Matches(header[command..], @"--listen (\S+)").Select(m => m.Groups[1].Value).Order(StringComparer.Ordinal)];
+
+        Assert.Equal(servers, listened);
     }
 
     /// <summary>The folder holding Engine.sln, found from the test binaries upwards.</summary>
