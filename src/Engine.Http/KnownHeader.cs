@@ -22,4 +22,5 @@ public enum KnownHeader : byte
     XForwardedHost,
     XForwardedPort,
     Forwarded,
+    Date,
 }

@@ -80,6 +80,18 @@ public static partial class Http1Parser
     /// </summary>
     private static void ParseTarget(ReadOnlySpan<byte> line, int start, int length, HttpRequestHead head)
     {
+        // A fragment is not part of any request-target form; clients should not send one, and
+        // the proxy strips it rather than forward it: an origin could read a path differently
+        // from the router that matched it (RFC 9112 §3.2, RFC 3986 §3.5).
+        int fragment = line.Slice(start, length).IndexOf((byte)'#');
+        if (fragment >= 0)
+        {
+            if (fragment == 0)
+            {
+                HttpParseException.Throw(RequestRejectionReason.InvalidRequestTarget, start);
+            }
+            length = fragment;
+        }
         ReadOnlySpan<byte> target = line.Slice(start, length);
         head.TargetStart = start;
         head.TargetLength = length;

@@ -48,7 +48,8 @@ internal static class KnownTokens
     public static KnownHeader Header(ReadOnlySpan<byte> name) => name.Length switch
     {
         2 => EqualsLower(name, "te"u8) ? KnownHeader.TE : KnownHeader.Other,
-        4 => EqualsLower(name, "host"u8) ? KnownHeader.Host : KnownHeader.Other,
+        4 => EqualsLower(name, "host"u8) ? KnownHeader.Host
+            : EqualsLower(name, "date"u8) ? KnownHeader.Date : KnownHeader.Other,
         6 => EqualsLower(name, "expect"u8) ? KnownHeader.Expect : KnownHeader.Other,
         7 => EqualsLower(name, "upgrade"u8) ? KnownHeader.Upgrade
             : EqualsLower(name, "trailer"u8) ? KnownHeader.Trailer : KnownHeader.Other,

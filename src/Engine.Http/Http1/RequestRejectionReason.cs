@@ -35,4 +35,6 @@ public enum RequestRejectionReason : byte
     BodyTooLarge,
     UnexpectedEndOfBody,
     InvalidStatusLine,
+    /// <summary>A method the proxy does not forward: CONNECT (no tunnels on an HTTP entrypoint yet).</summary>
+    MethodNotImplemented,
 }

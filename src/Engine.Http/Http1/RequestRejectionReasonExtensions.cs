@@ -9,6 +9,7 @@ public static class RequestRejectionReasonExtensions
         RequestRejectionReason.UnrecognizedHttpVersion => 505,
         RequestRejectionReason.HeadersTooLarge or RequestRejectionReason.TooManyHeaders => 431,
         RequestRejectionReason.BodyTooLarge => 413,
+        RequestRejectionReason.MethodNotImplemented => 501,
         _ => 400,
     };
 }

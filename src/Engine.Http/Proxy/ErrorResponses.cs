@@ -8,7 +8,7 @@ namespace Engine.Http.Proxy;
 /// </summary>
 internal static class ErrorResponses
 {
-    private static readonly int[] s_statuses = [400, 404, 408, 413, 414, 417, 431, 499, 500, 501, 502, 503, 504, 505];
+    private static readonly int[] s_statuses = [200, 400, 404, 408, 413, 414, 417, 431, 499, 500, 501, 502, 503, 504, 505];
     private static readonly byte[][] s_keepAlive = Build(close: false);
     private static readonly byte[][] s_close = Build(close: true);
 
@@ -34,6 +34,7 @@ internal static class ErrorResponses
 
     public static string ReasonPhrase(int status) => status switch
     {
+        200 => "OK",
         400 => "Bad Request",
         404 => "Not Found",
         408 => "Request Timeout",
@@ -56,8 +57,10 @@ internal static class ErrorResponses
         for (int i = 0; i < s_statuses.Length; i++)
         {
             int status = s_statuses[i];
-            string body = $"{status} {ReasonPhrase(status)}\n";
-            string head = $"HTTP/1.1 {status} {ReasonPhrase(status)}\r\nContent-Type: text/plain; charset=utf-8\r\n" +
+            // A 200 is the answer to OPTIONS *: nothing to say beyond the status.
+            string body = status == 200 ? "" : $"{status} {ReasonPhrase(status)}\n";
+            string type = status == 200 ? "" : "Content-Type: text/plain; charset=utf-8\r\n";
+            string head = $"HTTP/1.1 {status} {ReasonPhrase(status)}\r\n{type}" +
                 $"Content-Length: {body.Length}\r\n{(close ? "Connection: close\r\n" : "")}\r\n";
             result[i] = Encoding.ASCII.GetBytes(head + body);
         }

@@ -57,6 +57,8 @@ internal static class HeadWriter
         bool editsRemove = edits.RemovesFields;
         bool sawHost = false;
         bool sawForwardedFor = false;
+        bool sawContentLength = false;
+        bool keptContentLength = false;
         int runStart = -1;
         ReadOnlySpan<HeaderEntry> headers = head.Headers;
         for (int i = 0; i < headers.Length; i++)
@@ -65,6 +67,12 @@ internal static class HeadWriter
             bool keep = !header.Hop;
             switch (header.Known)
             {
+                case KnownHeader.ContentLength:
+                    // RFC 9110 §8.6: a list of equal values (or the field twice) is sent as one value.
+                    keep &= !keptContentLength && IsPlainNumber(head.ValueOf(header));
+                    keptContentLength |= keep;
+                    sawContentLength = true;
+                    break;
                 case KnownHeader.Host:
                     sawHost = true;
                     // RFC 9112 §3.2.2: an absolute-form target's authority replaces Host.
@@ -84,9 +92,15 @@ internal static class HeadWriter
                 keep = false;
             }
 
-            ExtendOrFlushRun(ref writer, source, ref runStart, header.NameStart, keep);
+            WriteField(ref writer, source, headers, i, head.HeadLength, ref runStart, keep);
         }
         FlushRun(ref writer, source, runStart, head.HeadLength);
+        if (sawContentLength && !keptContentLength)
+        {
+            writer.Write("Content-Length: "u8);
+            writer.WriteDecimal(head.ContentLength);
+            writer.Write("\r\n"u8);
+        }
 
         if ((head.TargetForm == RequestTargetForm.Absolute || !sawHost) && !(editsRemove && edits.Drops(s_host)))
         {
@@ -159,7 +173,7 @@ internal static class HeadWriter
     /// status-line as HTTP/1.1 with the upstream's code and reason, the kept fields, and the
     /// framing and connection fields for the downstream client.
     /// </summary>
-    public static void WriteResponseHead(ref SpanWriter writer, HttpResponseHead head, ResponseFraming framing, bool close, bool clientIsHttp10, HeaderEdits? edits = null, StickySessionModel? stickyCookie = null, DestinationState? pinned = null)
+    public static void WriteResponseHead(ref SpanWriter writer, HttpResponseHead head, ResponseFraming framing, bool close, bool clientIsHttp10, HeaderEdits? edits = null, StickySessionModel? stickyCookie = null, DestinationState? pinned = null, bool interim = false)
     {
         bool editsRemove = edits is { RemovesFields: true };
         ReadOnlySpan<byte> source = head.Source.Span;
@@ -171,14 +185,37 @@ internal static class HeadWriter
         writer.Write(source[8..statusLineEnd]);
 
         int runStart = -1;
+        bool sawDate = false;
+        bool sawContentLength = false;
+        bool keptContentLength = false;
         for (int i = 0; i < headers.Length; i++)
         {
             ref readonly HeaderEntry header = ref headers[i];
             // Content-Length stays even without a body (HEAD, 304): it describes the representation.
             bool keep = !header.Hop && !(editsRemove && edits!.Drops(source.Slice(header.NameStart, header.NameLength)));
-            ExtendOrFlushRun(ref writer, source, ref runStart, header.NameStart, keep);
+            if (header.Known == KnownHeader.Date)
+            {
+                sawDate = true;
+            }
+            else if (header.Known == KnownHeader.ContentLength && keep)
+            {
+                keep = !keptContentLength && IsPlainNumber(head.ValueOf(header));
+                keptContentLength |= keep;
+                sawContentLength = true;
+            }
+            WriteField(ref writer, source, headers, i, head.HeadLength, ref runStart, keep);
         }
         FlushRun(ref writer, source, runStart, head.HeadLength);
+        if (sawContentLength && !keptContentLength)
+        {
+            writer.Write("Content-Length: "u8);
+            writer.WriteDecimal(head.ContentLength);
+            writer.Write("\r\n"u8);
+        }
+        if (!sawDate && !interim)
+        {
+            writer.Write(HttpDate.FieldLine);
+        }
 
         if (framing == ResponseFraming.Chunked)
         {
@@ -220,6 +257,41 @@ internal static class HeadWriter
     }
 
     /// <summary>
+    /// Copies field <paramref name="index"/> as part of a raw run when it is written the canonical
+    /// way (<c>name: value</c>, one space, no trailing whitespace), else rewrites it that way in
+    /// place: a tab or spaces around a value are legal but strict recipients refuse them.
+    /// </summary>
+    private static void WriteField(ref SpanWriter writer, ReadOnlySpan<byte> source, ReadOnlySpan<HeaderEntry> headers, int index, int headLength, ref int runStart, bool keep)
+    {
+        ref readonly HeaderEntry header = ref headers[index];
+        if (!keep || IsCanonical(source, header, LineEnd(headers, index, headLength)))
+        {
+            ExtendOrFlushRun(ref writer, source, ref runStart, header.NameStart, keep);
+            return;
+        }
+        ExtendOrFlushRun(ref writer, source, ref runStart, header.NameStart, keep: false);
+        writer.Write(source.Slice(header.NameStart, header.NameLength));
+        writer.Write(header.ValueLength == 0 ? ":"u8 : ": "u8);
+        writer.Write(source.Slice(header.ValueStart, header.ValueLength));
+        writer.Write("\r\n"u8);
+    }
+
+    /// <summary>Where field <paramref name="index"/>'s CRLF starts: two bytes before the next line, or before the head's final CRLF.</summary>
+    private static int LineEnd(ReadOnlySpan<HeaderEntry> headers, int index, int headLength) =>
+        (index + 1 < headers.Length ? headers[index + 1].NameStart : headLength - 2) - 2;
+
+    private static bool IsCanonical(ReadOnlySpan<byte> source, in HeaderEntry header, int lineEnd)
+    {
+        int colon = header.NameStart + header.NameLength;
+        return header.ValueLength == 0
+            ? lineEnd == colon + 1
+            : header.ValueStart == colon + 2 && source[colon + 1] == (byte)' ' && header.ValueStart + header.ValueLength == lineEnd;
+    }
+
+    private static bool IsPlainNumber(ReadOnlySpan<byte> value) =>
+        !value.IsEmpty && !value.ContainsAnyExceptInRange((byte)'0', (byte)'9');
+
+    /// <summary>
     /// Header lines are contiguous in the head, so a kept line starts or extends a run of raw
     /// bytes and a dropped line ends it: one copy per run instead of one per field.
     /// </summary>
@@ -250,7 +322,7 @@ internal static class HeadWriter
 
     /// <summary>An interim (1xx) response, passed on with its fields but none of the hop-by-hop ones.</summary>
     public static void WriteInterimResponse(ref SpanWriter writer, HttpResponseHead head) =>
-        WriteResponseHead(ref writer, head, ResponseFraming.None, close: false, clientIsHttp10: false);
+        WriteResponseHead(ref writer, head, ResponseFraming.None, close: false, clientIsHttp10: false, interim: true);
 }
 
 /// <summary>How the proxy frames a response body toward the downstream client.</summary>

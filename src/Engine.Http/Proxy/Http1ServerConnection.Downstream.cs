@@ -195,23 +195,19 @@ internal sealed partial class Http1ServerConnection
         _metrics.OnResponse(status);
         ReadOnlySpan<byte> response = ErrorResponses.Get(status, close);
         exchange.Facts.Status = status;
-        if (exchange.ResponseEdits.IsEmpty)
+        // The proxy's own fields, its Date (RFC 9110 §6.6.1), then a middleware's or the route's
+        // response edits (framing fields cannot be edited), then the body.
+        ErrorResponses.Split(response, out ReadOnlySpan<byte> fields, out ReadOnlySpan<byte> end);
+        var writer = new SpanWriter(_output);
+        writer.Write(fields);
+        writer.Write(HttpDate.FieldLine);
+        if (!exchange.ResponseEdits.IsEmpty)
         {
-            exchange.Facts.ResponseBytes += response.Length;
-            _output.Write(response);
-        }
-        else
-        {
-            // A middleware's answer or an error on a route whose chain edits responses: the
-            // edits go in after the proxy's own fields (framing fields cannot be edited).
-            ErrorResponses.Split(response, out ReadOnlySpan<byte> fields, out ReadOnlySpan<byte> end);
-            var writer = new SpanWriter(_output);
-            writer.Write(fields);
             HeadWriter.WriteEdits(ref writer, exchange.ResponseEdits);
-            writer.Write(end);
-            writer.Commit();
-            exchange.Facts.ResponseBytes += writer.BytesWritten;
         }
+        writer.Write(end);
+        writer.Commit();
+        exchange.Facts.ResponseBytes += writer.BytesWritten;
         await _output.FlushAsync();
     }
 }

@@ -45,7 +45,17 @@ internal sealed partial class ProxyPipeline(HttpConnectionHandler entrypoint)
             exchange.CaptureForAccessLog();
         }
 
-        // :: Step 1: limits that the head alone decides.
+        // :: Step 1: what the head alone decides. CONNECT asks for a tunnel, which this entrypoint
+        // does not open (RFC 9110 §9.1: 501 for a method the server does not implement); OPTIONS *
+        // asks about the server itself, so the proxy answers it; then the limits.
+        if (request.TargetForm == RequestTargetForm.Authority)
+        {
+            return await RejectAsync(exchange, RequestRejectionReason.MethodNotImplemented);
+        }
+        if (request.TargetForm == RequestTargetForm.Asterisk)
+        {
+            return await AnswerAsync(exchange, 200, keepAlive: request.KeepAlive && !request.HasBody);
+        }
         if (entrypoint.Config.Limits.MaxRequestBodySize is long maxBody && request.ContentLength > maxBody)
         {
             return await RejectAsync(exchange, RequestRejectionReason.BodyTooLarge);

@@ -43,7 +43,8 @@ public static class HttpParsingData
         ("/", RequestTargetForm.Origin, "/", null, null),
         ("/a/b%20c?x=1&y=%2F", RequestTargetForm.Origin, "/a/b%20c", "x=1&y=%2F", null),
         ("/search?", RequestTargetForm.Origin, "/search", "", null),
-        ("/p?q?r#frag", RequestTargetForm.Origin, "/p", "q?r#frag", null),
+        ("/p?q?r#frag", RequestTargetForm.Origin, "/p", "q?r", null),  // the fragment is stripped
+        ("/docs#intro", RequestTargetForm.Origin, "/docs", null, null),
         ("http://origin.example/p?q", RequestTargetForm.Absolute, "/p", "q", "origin.example"),
         ("HTTPS://origin.example:8443", RequestTargetForm.Absolute, "", null, "origin.example:8443"),
         ("http://[2001:db8::1]:80?only=query", RequestTargetForm.Absolute, "", "only=query", "[2001:db8::1]:80"),
