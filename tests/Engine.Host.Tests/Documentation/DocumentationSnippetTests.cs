@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using Engine.Core.Configuration;
+using Engine.Core.Routing;
 using Engine.Host.Configuration;
 using Engine.Host.Tests.Configuration;
 
@@ -8,7 +9,8 @@ namespace Engine.Host.Tests.Documentation;
 /// <summary>
 /// A user copies what the README and docs/ show. Every TOML block there is loaded as the engine
 /// would load it: a plain <c>```toml</c> block is a whole configuration and must be valid, a
-/// <c>```toml fragment</c> shows some tables of one and must bind without a problem, and a
+/// <c>```toml fragment</c> shows some tables of one and must bind without a problem (its rules
+/// must parse), and a
 /// <c>```toml invalid</c> block is followed by the <c>```text</c> block that shows what
 /// <c>engine validate</c> prints for it, which must be exactly what it prints.
 /// </summary>
@@ -98,7 +100,19 @@ public sealed partial class DocumentationSnippetTests
         {
             // A snippet that reads ${VAR} without a default assumes its reader has set it.
             HashSet<string> required = [.. Regex.Matches(block.Text, @"\$\{(\w+)\}").Select(m => m.Groups[1].Value)];
-            ConfigLoader.Load(path, name => required.Contains(name) ? "set-by-the-reader" : null, wholeConfiguration);
+            LoadedConfig loaded = ConfigLoader.Load(path, name => required.Contains(name) ? "set-by-the-reader" : null, wholeConfiguration);
+            // A fragment is not validated as a whole, which is where rules are parsed: parse them here.
+            foreach (RouterConfig router in loaded.Config.Routers)
+            {
+                try
+                {
+                    RuleParser.Parse(router.Rule);
+                }
+                catch (RuleSyntaxException ex)
+                {
+                    Assert.Fail($"{document}:{block.Line}: the ```{block.Info} block's routers.{router.Name}.rule does not parse: {ex.Message}");
+                }
+            }
         }
         catch (GatewayConfigException ex)
         {
