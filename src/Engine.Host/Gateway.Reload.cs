@@ -73,7 +73,7 @@ public sealed partial class Gateway
                     opened.Add(StartEntrypoint(config));
                 }
             }
-            catch (Exception ex) when (ex is Microsoft.AspNetCore.Connections.AddressInUseException or System.Net.Sockets.SocketException)
+            catch (ListenException ex)
             {
                 // Back to where we were: the old snapshot again, the new listeners closed, the
                 // pools only the refused snapshot opened disposed.
@@ -88,7 +88,7 @@ public sealed partial class Gateway
                 }
                 snapshot.Retire(previous);
                 ApplyAccessLog(_config.AccessLog);
-                return Refused(started, source, [$"cannot listen: {ex.Message}"]);
+                return Refused(started, source, [ex.Message]);
             }
 
             foreach ((Entrypoint entrypoint, EntrypointConfig config) in kept)

@@ -78,7 +78,8 @@ public sealed partial class Gateway : IAsyncDisposable
     /// <summary>
     /// Validates and compiles the config, then binds every entrypoint. Throws
     /// <see cref="GatewayConfigException"/> with every problem when the config is invalid, and
-    /// leaves nothing open when any address cannot be bound.
+    /// leaves nothing open when any address cannot be bound (<see cref="ListenException"/>, whose
+    /// message names the listener, the address and the reason in one sentence).
     /// </summary>
     public async Task StartAsync()
     {
@@ -152,10 +153,18 @@ public sealed partial class Gateway : IAsyncDisposable
             }
         });
 
+    /// <exception cref="ListenException">The address cannot be bound.</exception>
     private Entrypoint StartEntrypoint(EntrypointConfig config)
     {
         var http = Entrypoint.Create(config, _runtime!, _heartbeat, _loggerFactory, _transport);
-        http.Start();
+        try
+        {
+            http.Start();
+        }
+        catch (Exception ex) when (ListenException.IsBindFailure(ex))
+        {
+            throw ListenException.For($"entrypoint '{config.Name}'", config.Address, config.ReusePort, ex);
+        }
         lock (_entrypoints)
         {
             _entrypoints.Add(http);

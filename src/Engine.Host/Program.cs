@@ -96,9 +96,9 @@ internal static class Program
             Console.Error.WriteLine($"engine: {ex.Message}");
             return 1;
         }
-        catch (Exception ex) when (ex is Microsoft.AspNetCore.Connections.AddressInUseException or System.Net.Sockets.SocketException)
+        catch (ListenException ex)
         {
-            Console.Error.WriteLine($"engine: cannot listen: {ex.Message}");
+            Console.Error.WriteLine($"engine: {ex.Message}");
             return 1;
         }
 

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net;
 using Engine.TestSupport.Net;
 using Xunit;
@@ -63,17 +62,9 @@ public sealed class EngineProcessReloadTests : IDisposable
     }
 
     /// <summary>Runs the engine binary on <paramref name="configPath"/> for the length of <paramref name="scenario"/>; returns what it logged.</summary>
-    private static async Task<string> RunEngineAsync(string configPath, int port, Func<Process, Task> scenario)
+    private static async Task<string> RunEngineAsync(string configPath, int port, Func<EngineProcess, Task> scenario)
     {
-        string engineDll = Path.Combine(AppContext.BaseDirectory, "engine.dll");
-        using Process engine = Process.Start(new ProcessStartInfo("dotnet", $"exec {engineDll} run --config {configPath} --log-level information")
-        {
-            UseShellExecute = false,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        })!;
-        Task<string> stdout = engine.StandardOutput.ReadToEndAsync();
-        Task<string> stderr = engine.StandardError.ReadToEndAsync();
+        EngineProcess engine = EngineProcess.Start($"run --config {configPath} --log-level information");
         try
         {
             TestTools.WaitForListener(new IPEndPoint(IPAddress.Loopback, port), TimeSpan.FromSeconds(20));
@@ -81,10 +72,9 @@ public sealed class EngineProcessReloadTests : IDisposable
         }
         finally
         {
-            engine.Kill();
-            await engine.WaitForExitAsync();
+            await engine.DisposeAsync();
         }
-        return await stdout + await stderr;
+        return await engine.StopAndReadOutputAsync();
     }
 
     [Fact]
