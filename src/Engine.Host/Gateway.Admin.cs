@@ -31,12 +31,12 @@ public sealed partial class Gateway : IAdminBackend
     AdminHealth IAdminBackend.GetHealth()
     {
         GatewayHealth health = GetHealth();
-        ReloadResult? last = _lastReload;
         return new AdminHealth(
             health.State,
             health.Uptime,
             SnapshotVersion,
-            last is null ? null : new AdminReloadStatus(last.At, last.Source, last.Success, last.Errors),
+            AdminReloadStatus.From(_lastReload),
+            AdminReloadStatus.From(_lastSuccessfulReload),
             health.Entrypoints,
             health.Requests,
             health.RejectedRequests,

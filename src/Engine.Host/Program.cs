@@ -116,11 +116,12 @@ internal static class Program
             HostLog.SampleOriginStarted(log, sample.EndPoint.ToString(), gateway.EndPointOf("web").ToString());
         }
 
-        // Reloads go through GatewayReload, the one place that hands a new config to the gateway.
+        // Reload attempts go through GatewayReload, the one place that hands them to the gateway,
+        // which records each (metrics and health), whether the files loaded or not.
         await using ConfigWatcher? watcher = loaded is null ? null : new ConfigWatcher(
             command.ConfigPath!,
             loaded,
-            next => GatewayReload.ApplyAsync(gateway, next),
+            attempt => GatewayReload.ApplyAsync(gateway, attempt),
             loggerFactory.CreateLogger("Engine.Config"),
             watchFiles: config.FileProvider?.Watch ?? true);
         watcher?.Start();
