@@ -31,12 +31,12 @@ public sealed partial class Gateway : IAdminBackend
     AdminHealth IAdminBackend.GetHealth()
     {
         GatewayHealth health = GetHealth();
-        ReloadResult? last = _lastReload;
         return new AdminHealth(
             health.State,
             health.Uptime,
             SnapshotVersion,
-            last is null ? null : new AdminReloadStatus(last.At, last.Source, last.Success, last.Errors),
+            AdminReloadStatus.From(_lastReload),
+            AdminReloadStatus.From(_lastSuccessfulReload),
             health.Entrypoints,
             health.Requests,
             health.RejectedRequests,
@@ -59,7 +59,20 @@ public sealed partial class Gateway : IAdminBackend
         _adminConfig = config;
         if (config is not null)
         {
-            Volatile.Write(ref _admin, AdminServer.Start(config, this, _loggerFactory.CreateLogger("Engine.Admin")));
+            Volatile.Write(ref _admin, BindAdmin(config));
+        }
+    }
+
+    /// <exception cref="ListenException">The admin address cannot be bound.</exception>
+    private AdminServer BindAdmin(AdminConfig config)
+    {
+        try
+        {
+            return AdminServer.Start(config, this, _loggerFactory.CreateLogger("Engine.Admin"));
+        }
+        catch (Exception ex) when (ListenException.IsBindFailure(ex))
+        {
+            throw ListenException.For("the admin API", config.Address, config.ReusePort, ex, settingTable: " in [admin]");
         }
     }
 
@@ -90,11 +103,11 @@ public sealed partial class Gateway : IAdminBackend
             {
                 try
                 {
-                    Volatile.Write(ref _admin, AdminServer.Start(next, this, _loggerFactory.CreateLogger("Engine.Admin")));
+                    Volatile.Write(ref _admin, BindAdmin(next));
                 }
-                catch (Exception ex) when (ex is Microsoft.AspNetCore.Connections.AddressInUseException or System.Net.Sockets.SocketException)
+                catch (ListenException ex)
                 {
-                    HostLog.AdminListenFailed(_log, next.Address, ex.Message);
+                    HostLog.AdminListenFailed(_log, ex.Message);
                 }
             }
         });

@@ -73,7 +73,7 @@ public sealed partial class Gateway
                     opened.Add(StartEntrypoint(config));
                 }
             }
-            catch (Exception ex) when (ex is Microsoft.AspNetCore.Connections.AddressInUseException or System.Net.Sockets.SocketException)
+            catch (ListenException ex)
             {
                 // Back to where we were: the old snapshot again, the new listeners closed, the
                 // pools only the refused snapshot opened disposed.
@@ -88,7 +88,7 @@ public sealed partial class Gateway
                 }
                 snapshot.Retire(previous);
                 ApplyAccessLog(_config.AccessLog);
-                return Refused(started, source, [$"cannot listen: {ex.Message}"]);
+                return Refused(started, source, [ex.Message]);
             }
 
             foreach ((Entrypoint entrypoint, EntrypointConfig config) in kept)
@@ -111,9 +111,7 @@ public sealed partial class Gateway
             ApplyAdmin(next.Admin);
             _config = next;
             long version = Interlocked.Increment(ref _version);
-            var result = new ReloadResult(true, version, DateTimeOffset.UtcNow, [], Stopwatch.GetElapsedTime(started)) { Source = source };
-            _lastReload = result;
-            _reloadMetrics.OnReload(success: true);
+            ReloadResult result = Record(new ReloadResult(true, version, DateTimeOffset.UtcNow, [], Stopwatch.GetElapsedTime(started)) { Source = source });
             HostLog.ReloadApplied(_log, version, next.Routers.Count, next.Services.Count, result.Duration.TotalMilliseconds);
             return result;
         }
@@ -133,12 +131,42 @@ public sealed partial class Gateway
         }
     }
 
+    /// <summary>
+    /// Records a reload attempt that failed before it could reach <see cref="ReloadAsync(GatewayConfig, string, CancellationToken)"/>:
+    /// the files changed or SIGHUP came, but they do not parse or bind. It is counted in
+    /// <c>engine_config_reloads_total{result="failure"}</c> and shown as the last reload in health
+    /// like one the gateway refused; the running config stays. The caller has logged the problems.
+    /// </summary>
+    /// <param name="source">What asked for it: "file" or "signal".</param>
+    /// <param name="errors">Every problem, located (<c>file:line:column: key.path: message</c>).</param>
+    public ReloadResult RecordRefusedReload(string source, IReadOnlyList<string> errors)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        ArgumentNullException.ThrowIfNull(errors);
+        return Record(new ReloadResult(false, Interlocked.Read(ref _version), DateTimeOffset.UtcNow, errors, TimeSpan.Zero) { Source = source });
+    }
+
     private ReloadResult Refused(long started, string source, IReadOnlyList<string> errors)
     {
-        var result = new ReloadResult(false, Interlocked.Read(ref _version), DateTimeOffset.UtcNow, errors, Stopwatch.GetElapsedTime(started)) { Source = source };
-        _lastReload = result;
-        _reloadMetrics.OnReload(success: false);
+        ReloadResult result = Record(new ReloadResult(false, Interlocked.Read(ref _version), DateTimeOffset.UtcNow, errors, Stopwatch.GetElapsedTime(started)) { Source = source });
         HostLog.ReloadRefused(_log, errors.Count, string.Join(Environment.NewLine, errors));
+        return result;
+    }
+
+    /// <summary>
+    /// The one place a reload outcome is kept, whatever asked for it and wherever it failed: the
+    /// metrics count it and health shows it. Lock-free: two attempts finishing at once (a file
+    /// edit whose TOML is broken and an admin PUT) may leave either as the last, which is as
+    /// true as the other.
+    /// </summary>
+    private ReloadResult Record(ReloadResult result)
+    {
+        if (result.Success)
+        {
+            _lastSuccessfulReload = result;
+        }
+        _lastReload = result;
+        _reloadMetrics.OnReload(result.Success);
         return result;
     }
 

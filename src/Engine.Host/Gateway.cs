@@ -31,6 +31,7 @@ public sealed partial class Gateway : IAsyncDisposable
     private volatile GatewayState _state = GatewayState.Created;
     private long _version;
     private volatile ReloadResult? _lastReload;
+    private volatile ReloadResult? _lastSuccessfulReload;
 
     public Gateway(GatewayConfig config, ILoggerFactory? loggerFactory = null, SocketTransportOptions? transport = null, Heartbeat? heartbeat = null)
     {
@@ -68,8 +69,11 @@ public sealed partial class Gateway : IAsyncDisposable
     /// <summary>1 for the config started with, +1 per applied reload.</summary>
     public long SnapshotVersion => Interlocked.Read(ref _version);
 
-    /// <summary>The outcome of the last reload attempt; null before the first.</summary>
+    /// <summary>The outcome of the last reload attempt, from any source; null before the first.</summary>
     public ReloadResult? LastReload => _lastReload;
+
+    /// <summary>The last config applied: the start's (source "start") until a reload succeeds; null before the start.</summary>
+    public ReloadResult? LastSuccessfulReload => _lastSuccessfulReload;
 
     /// <summary>The bound address of an entrypoint (useful when config asked for port 0).</summary>
     public IPEndPoint EndPointOf(string entrypoint) =>
@@ -78,7 +82,8 @@ public sealed partial class Gateway : IAsyncDisposable
     /// <summary>
     /// Validates and compiles the config, then binds every entrypoint. Throws
     /// <see cref="GatewayConfigException"/> with every problem when the config is invalid, and
-    /// leaves nothing open when any address cannot be bound.
+    /// leaves nothing open when any address cannot be bound (<see cref="ListenException"/>, whose
+    /// message names the listener, the address and the reason in one sentence).
     /// </summary>
     public async Task StartAsync()
     {
@@ -128,6 +133,9 @@ public sealed partial class Gateway : IAsyncDisposable
         }
         PrepareRegexesInBackground(snapshot);
         Interlocked.Exchange(ref _version, 1);
+        // The start's load counts as a reload (see ReloadMetrics) but is not an attempt health
+        // reports as the last reload: that stays null until something asks for one.
+        _lastSuccessfulReload = new ReloadResult(true, 1, DateTimeOffset.UtcNow, [], TimeSpan.Zero) { Source = "start" };
         _reloadMetrics.OnReload(success: true);
         _uptime.Start();
         _state = GatewayState.Running;
@@ -152,10 +160,18 @@ public sealed partial class Gateway : IAsyncDisposable
             }
         });
 
+    /// <exception cref="ListenException">The address cannot be bound.</exception>
     private Entrypoint StartEntrypoint(EntrypointConfig config)
     {
         var http = Entrypoint.Create(config, _runtime!, _heartbeat, _loggerFactory, _transport);
-        http.Start();
+        try
+        {
+            http.Start();
+        }
+        catch (Exception ex) when (ListenException.IsBindFailure(ex))
+        {
+            throw ListenException.For($"entrypoint '{config.Name}'", config.Address, config.ReusePort, ex);
+        }
         lock (_entrypoints)
         {
             _entrypoints.Add(http);
@@ -243,6 +259,10 @@ public sealed record EntrypointHealth(string Name, string Address, int OpenConne
 /// <summary>The outcome of one reload: applied (with the new snapshot version) or refused with every reason.</summary>
 public sealed record ReloadResult(bool Success, long Version, DateTimeOffset At, IReadOnlyList<string> Errors, TimeSpan Duration)
 {
-    /// <summary>What asked for the reload: "file", "signal", "admin_api" or "api" (an embedding program).</summary>
+    /// <summary>
+    /// What asked for the reload: "file" (a watched file changed), "signal" (SIGHUP), "admin_api"
+    /// (<c>PUT /api/gateway/config</c>), "api" (an embedding program), or "start" for the config
+    /// the gateway started with.
+    /// </summary>
     public string Source { get; init; } = "api";
 }

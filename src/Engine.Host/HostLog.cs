@@ -66,8 +66,8 @@ internal static partial class HostLog
     [LoggerMessage(EventId = 136, Level = LogLevel.Debug, Message = "Admin connection from {Remote} closed: {Reason}")]
     public static partial void AdminConnectionClosed(ILogger logger, string remote, string reason);
 
-    [LoggerMessage(EventId = 122, Level = LogLevel.Error, Message = "The admin API cannot listen on {Address} after a reload: {Reason}")]
-    public static partial void AdminListenFailed(ILogger logger, string address, string reason);
+    [LoggerMessage(EventId = 122, Level = LogLevel.Error, Message = "The reload is applied, but {Reason}")]
+    public static partial void AdminListenFailed(ILogger logger, string reason);
 
     [LoggerMessage(EventId = 123, Level = LogLevel.Information, Message = "Admin API on http://{EndPoint}/ (health: /api/gateway/health, Prometheus: /metrics)")]
     public static partial void AdminListening(ILogger logger, string endPoint);

@@ -98,9 +98,9 @@ internal static class Program
             Console.Error.WriteLine($"engine: {ex.Message}");
             return 1;
         }
-        catch (Exception ex) when (ex is Microsoft.AspNetCore.Connections.AddressInUseException or System.Net.Sockets.SocketException)
+        catch (ListenException ex)
         {
-            Console.Error.WriteLine($"engine: cannot listen: {ex.Message}");
+            Console.Error.WriteLine($"engine: {ex.Message}");
             return 1;
         }
 
@@ -118,11 +118,12 @@ internal static class Program
             HostLog.SampleOriginStarted(log, sample.EndPoint.ToString(), gateway.EndPointOf("web").ToString());
         }
 
-        // Reloads go through GatewayReload, the one place that hands a new config to the gateway.
+        // Reload attempts go through GatewayReload, the one place that hands them to the gateway,
+        // which records each (metrics and health), whether the files loaded or not.
         await using ConfigWatcher? watcher = loaded is null ? null : new ConfigWatcher(
             command.ConfigPath!,
             loaded,
-            next => GatewayReload.ApplyAsync(gateway, next),
+            attempt => GatewayReload.ApplyAsync(gateway, attempt),
             loggerFactory.CreateLogger("Engine.Config"),
             watchFiles: config.FileProvider?.Watch ?? true);
         watcher?.Start();

@@ -49,7 +49,7 @@ internal static class ValidateCommand
         {
             HttpLimitsConfig limits = entrypoint.Limits;
             DownstreamTimeoutsConfig timeouts = entrypoint.Timeouts;
-            output.WriteLine($"  {entrypoint.Name}: {entrypoint.Protocol}://{entrypoint.Address}");
+            output.WriteLine($"  {entrypoint.Name}: {entrypoint.Protocol}://{entrypoint.Address}{(entrypoint.ReusePort ? " (reuse_port: shared with other engines that set it)" : "")}");
             output.WriteLine($"      limits: request line {SizeParser.Format(limits.MaxRequestLineSize)}, head {SizeParser.Format(limits.MaxRequestHeadSize)}, " +
                 $"{limits.MaxRequestHeaderCount} fields, body {(limits.MaxRequestBodySize is { } body ? SizeParser.Format(body) : "unlimited")}, " +
                 $"response head {SizeParser.Format(limits.MaxResponseHeadSize)}");
@@ -110,7 +110,9 @@ internal static class ValidateCommand
         if (config.Admin is { } admin)
         {
             output.WriteLine();
-            output.WriteLine($"admin: {admin.Address}{(string.IsNullOrEmpty(admin.Token) ? "" : " (token required)")}");
+            string token = string.IsNullOrEmpty(admin.Token) ? "" : " (token required)";
+            string reusePort = admin.ReusePort ? " (reuse_port: shared with other engines that set it)" : "";
+            output.WriteLine($"admin: {admin.Address}{token}{reusePort}");
         }
 
         if (config.AccessLog is { } log)

@@ -45,11 +45,19 @@ public sealed record EntrypointConfig(string Name, string Address)
     /// </summary>
     public IReadOnlyList<string> Middlewares { get; init; } = [];
 
+    /// <summary>
+    /// Share the address with other listeners that set it too (SO_REUSEPORT), so that a second
+    /// engine can start beside the first for a zero-downtime restart. Off, an address another
+    /// process holds is refused. Read when the address is bound: at start, or at a reload that
+    /// adds the address.
+    /// </summary>
+    public bool ReusePort { get; init; }
+
     // A record compares lists by reference; two configs that name the same chain are equal
     // (a reload keeps an entrypoint whose settings did not change).
     public bool Equals(EntrypointConfig? other) =>
         other is not null && Name == other.Name && Address == other.Address && Protocol == other.Protocol &&
-        Limits == other.Limits && Timeouts == other.Timeouts && Middlewares.SequenceEqual(other.Middlewares);
+        Limits == other.Limits && Timeouts == other.Timeouts && ReusePort == other.ReusePort && Middlewares.SequenceEqual(other.Middlewares);
 
     public override int GetHashCode() => HashCode.Combine(Name, Address, Protocol, Limits, Timeouts, Middlewares.Count);
 }
@@ -94,6 +102,9 @@ public sealed record AdminConfig
 
     /// <summary>Bearer token every admin request must carry; required when the address is not loopback.</summary>
     public string? Token { get; init; }
+
+    /// <summary>Share the address with other engines' admin listeners that set it too (see <see cref="EntrypointConfig.ReusePort"/>).</summary>
+    public bool ReusePort { get; init; }
 }
 
 /// <summary>The access log: one line per request, written off the request path.</summary>

@@ -19,11 +19,13 @@ public sealed partial class EntrypointListener
     private readonly SocketTransportOptions _transport;
     private readonly ConnectionDelegate _pipeline;
     private readonly ILogger _logger;
+    private readonly bool _reusePort;
     private SocketConnectionListener? _listener;
     private Task _acceptLoop = Task.CompletedTask;
 
-    public EntrypointListener(string name, EndPoint endPoint, ConnectionDelegate pipeline, ConnectionTracker tracker, ILogger logger, SocketTransportOptions? transport = null)
+    public EntrypointListener(string name, EndPoint endPoint, ConnectionDelegate pipeline, ConnectionTracker tracker, ILogger logger, SocketTransportOptions? transport = null, bool reusePort = false)
     {
+        _reusePort = reusePort;
         _name = name;
         _endPoint = endPoint;
         _pipeline = pipeline;
@@ -40,7 +42,7 @@ public sealed partial class EntrypointListener
     /// <summary>Binds and starts accepting. Throws when the address cannot be bound.</summary>
     public void Start()
     {
-        _listener = SocketConnectionListener.Bind(_endPoint, _transport);
+        _listener = SocketConnectionListener.Bind(_endPoint, _transport, _reusePort);
         Tracker.Heartbeat.Register(Tracker);
         ListenerStarted(_name, _listener.EndPoint.ToString() ?? _endPoint.ToString()!);
         _acceptLoop = AcceptLoopAsync(_listener);

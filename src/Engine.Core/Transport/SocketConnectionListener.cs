@@ -26,8 +26,15 @@ public sealed class SocketConnectionListener : IConnectionListener
 
     public EndPoint EndPoint { get; }
 
-    /// <summary>Binds and listens. Throws <see cref="AddressInUseException"/> when the port is taken.</summary>
-    public static SocketConnectionListener Bind(EndPoint endPoint, SocketTransportOptions options)
+    /// <summary>
+    /// Binds and listens. Throws <see cref="AddressInUseException"/> when another socket holds the
+    /// address, unless both it and this one asked to share it with <paramref name="reusePort"/>.
+    /// </summary>
+    /// <param name="reusePort">
+    /// Share the address with other listeners that ask for it too (SO_REUSEPORT: the kernel spreads
+    /// new connections across them), for a zero-downtime restart of a second engine beside the first.
+    /// </param>
+    public static SocketConnectionListener Bind(EndPoint endPoint, SocketTransportOptions options, bool reusePort = false)
     {
         var socket = new Socket(endPoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
         try
@@ -36,8 +43,7 @@ public sealed class SocketConnectionListener : IConnectionListener
             {
                 socket.DualMode = true;
             }
-            // Lets a restarted engine rebind while old connections sit in TIME_WAIT.
-            socket.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
+            SetAddressSharing(socket, reusePort);
             socket.Bind(endPoint);
             socket.Listen(options.Backlog);
         }
@@ -52,6 +58,47 @@ public sealed class SocketConnectionListener : IConnectionListener
             throw;
         }
         return new SocketConnectionListener(socket, options);
+    }
+
+    // <sys/socket.h> on Linux (asm-generic/socket.h); other Unixes number them differently.
+    private const int SolSocket = 1;
+    private const int SoReuseAddr = 2;
+    private const int SoReusePort = 15;
+
+    /// <summary>
+    /// Lets a restarted engine rebind while its old connections sit in TIME_WAIT, and nothing
+    /// more unless <paramref name="reusePort"/> asks for it.
+    /// </summary>
+    /// <remarks>
+    /// Deliberately not <c>SetSocketOption(Socket, ReuseAddress, true)</c>: on Unix the runtime
+    /// maps that to SO_REUSEPORT (System.Native <c>SystemNative_SetSockOpt</c>, "We make both
+    /// SO_REUSEADDR and SO_EXCLUSIVEADDRUSE control SO_REUSEPORT"), which let a second engine bind
+    /// the same port and take half the traffic. SO_REUSEADDR alone never lets two listeners share
+    /// an address on Linux. The runtime also sets it in its own bind for TCP; setting it here says
+    /// so in this code instead of relying on that.
+    /// </remarks>
+    private static void SetAddressSharing(Socket socket, bool reusePort)
+    {
+        if (OperatingSystem.IsLinux())
+        {
+            socket.SetRawSocketOption(SolSocket, SoReuseAddr, BitConverter.GetBytes(1));
+            if (reusePort)
+            {
+                socket.SetRawSocketOption(SolSocket, SoReusePort, BitConverter.GetBytes(1));
+            }
+        }
+        else if (OperatingSystem.IsWindows())
+        {
+            // Windows' SO_REUSEADDR lets another socket steal a bound port, and it has no port
+            // sharing with load spreading: refuse every other binder, reuse_port or not.
+            socket.ExclusiveAddressUse = true;
+        }
+        else if (reusePort)
+        {
+            // macOS and the BSDs: the runtime sets SO_REUSEADDR in bind for TCP, and maps the
+            // managed ReuseAddress option to SO_REUSEPORT, which is what is asked for here.
+            socket.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
+        }
     }
 
     public async ValueTask<ConnectionContext?> AcceptAsync(CancellationToken cancellationToken = default)

@@ -2,21 +2,27 @@ namespace Engine.Host.Admin;
 
 /// <summary>The body of <c>GET /api/gateway/health</c>.</summary>
 /// <param name="SnapshotVersion">Increases by one with every applied config; the first is 1.</param>
-/// <param name="LastReload">The latest reload attempt from any source; null when there has been none since start.</param>
+/// <param name="LastReload">The latest reload attempt from any source, failed or not; null when there has been none since start.</param>
+/// <param name="LastSuccessfulReload">When and from where the running config came: the start's (source "start") until a reload succeeds.</param>
 public sealed record AdminHealth(
     GatewayState State,
     TimeSpan Uptime,
     long SnapshotVersion,
     AdminReloadStatus? LastReload,
+    AdminReloadStatus? LastSuccessfulReload,
     IReadOnlyList<EntrypointHealth> Entrypoints,
     long Requests,
     long RejectedRequests,
     long UpstreamErrors);
 
 /// <summary>One reload attempt: when, from where, and whether it took effect.</summary>
-/// <param name="Source">What asked for it: "admin_api", "file", "signal".</param>
-/// <param name="Errors">Every problem when it failed (the running config then did not change); empty on success.</param>
-public sealed record AdminReloadStatus(DateTimeOffset At, string Source, bool Succeeded, IReadOnlyList<string> Errors);
+/// <param name="Source">What asked for it: "file", "signal", "admin_api", "api" (an embedding program), or "start".</param>
+/// <param name="Errors">Every problem when it failed, located as <c>file:line:column: key.path: message</c> where it has a place (the running config then did not change); empty on success.</param>
+public sealed record AdminReloadStatus(DateTimeOffset At, string Source, bool Succeeded, IReadOnlyList<string> Errors)
+{
+    public static AdminReloadStatus? From(ReloadResult? result) =>
+        result is null ? null : new AdminReloadStatus(result.At, result.Source, result.Success, result.Errors);
+}
 
 /// <summary>The outcome of <see cref="IAdminBackend.ApplyConfigAsync"/>.</summary>
 /// <param name="SnapshotVersion">The version now serving when applied; 0 otherwise.</param>

@@ -70,7 +70,7 @@ public sealed class AdminServer : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(options);
         EndPoint endPoint = EndpointParser.ParseListenAddress(config.Address);
         var handler = new AdminRequestHandler(config, backend, logger, options.MaxRequestBodySize);
-        SocketConnectionListener listener = SocketConnectionListener.Bind(endPoint, options.Transport);
+        SocketConnectionListener listener = SocketConnectionListener.Bind(endPoint, options.Transport, config.ReusePort);
         var server = new AdminServer(listener, handler, options, logger);
         HostLog.AdminListening(logger, server.EndPoint.ToString(), handler.RequiresToken ? "bearer token required" : "no token: keep it on loopback");
         return server;

@@ -22,7 +22,7 @@ internal sealed class ConfigSource(BindingContext context)
     /// <summary>Full paths of every file read, parsed or not: a watcher must see a broken file get fixed.</summary>
     public List<string> FilesRead { get; } = [];
 
-    /// <summary>Full paths of the directories whose <c>*.toml</c> files were loaded.</summary>
+    /// <summary>Full paths of the directories whose <c>*.toml</c> files were loaded, without a trailing separator.</summary>
     public List<string> Directories { get; } = [];
 
     /// <summary>True when some file is not valid TOML: what it defines is then unknown.</summary>
@@ -57,7 +57,10 @@ internal sealed class ConfigSource(BindingContext context)
 
     private int ReadDirectory(string directory, bool included)
     {
-        Directories.Add(Path.GetFullPath(directory));
+        // Without its trailing separator: "conf.d/" as the docs write it must compare equal to
+        // what Path.GetDirectoryName gives for a file inside it, or a watcher takes a file added
+        // there for a stranger and ignores it.
+        Directories.Add(Path.TrimEndingDirectorySeparator(Path.GetFullPath(directory)));
         string[] files = System.IO.Directory.GetFiles(directory, "*.toml");
         Array.Sort(files, StringComparer.Ordinal);
         int count = 0;

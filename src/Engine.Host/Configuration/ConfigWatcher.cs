@@ -7,8 +7,8 @@ namespace Engine.Host.Configuration;
 
 /// <summary>
 /// Reloads a configuration when its files change or the process gets SIGHUP, and hands each
-/// valid result to a callback, one at a time. An invalid result is logged problem by problem and
-/// the running configuration stays.
+/// attempt to a callback, one at a time: the new configuration, or, when the files do not make
+/// one, every problem (also logged problem by problem; the running configuration stays).
 /// </summary>
 /// <remarks>
 /// The watchers are on directories, not files: an editor that saves by writing a temporary file and
@@ -22,7 +22,7 @@ public sealed class ConfigWatcher : IAsyncDisposable
     public static readonly TimeSpan DefaultDebounce = TimeSpan.FromMilliseconds(300);
 
     private readonly string _path;
-    private readonly Func<GatewayConfig, Task> _apply;
+    private readonly Func<ConfigReloadAttempt, Task> _reload;
     private readonly ILogger _logger;
     private readonly Func<string, string?> _environment;
     private readonly TimeSpan _debounce;
@@ -32,7 +32,7 @@ public sealed class ConfigWatcher : IAsyncDisposable
 
     // Capacity 1, extra writes dropped: a change during a reload queues exactly one more reload,
     // and the single reader guarantees the callback never runs concurrently with itself.
-    private readonly Channel<string> _triggers = Channel.CreateBounded<string>(new BoundedChannelOptions(1)
+    private readonly Channel<ReloadTrigger> _triggers = Channel.CreateBounded<ReloadTrigger>(new BoundedChannelOptions(1)
     {
         FullMode = BoundedChannelFullMode.DropWrite,
         SingleReader = true,
@@ -51,13 +51,16 @@ public sealed class ConfigWatcher : IAsyncDisposable
 
     /// <param name="path">The file or directory given on the command line; reloads read it again.</param>
     /// <param name="current">The running configuration's load result: what to watch until the next successful load.</param>
-    /// <param name="apply">Receives each valid new configuration; never called concurrently.</param>
+    /// <param name="reload">
+    /// Receives each attempt, loaded or failed; never called concurrently. It throws when a loaded
+    /// configuration is refused (an address cannot be bound): the watcher logs it as not applied.
+    /// </param>
     /// <param name="watchFiles">False for SIGHUP only (<c>[providers.file] watch = false</c>).</param>
     /// <param name="handleHangupSignal">False where the process's SIGHUP belongs to someone else (tests).</param>
     public ConfigWatcher(
         string path,
         LoadedConfig current,
-        Func<GatewayConfig, Task> apply,
+        Func<ConfigReloadAttempt, Task> reload,
         ILogger logger,
         bool watchFiles = true,
         bool handleHangupSignal = true,
@@ -67,13 +70,13 @@ public sealed class ConfigWatcher : IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(current);
         _path = path;
-        _apply = apply;
+        _reload = reload;
         _logger = logger;
         _watchFiles = watchFiles;
         _handleHangup = handleHangupSignal;
         _debounce = debounce ?? DefaultDebounce;
         _environment = environment ?? Environment.GetEnvironmentVariable;
-        _debounceTimer = (timeProvider ?? TimeProvider.System).CreateTimer(_ => Trigger("files changed"), null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+        _debounceTimer = (timeProvider ?? TimeProvider.System).CreateTimer(_ => Trigger(new ReloadTrigger("file", "files changed")), null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
         _current = current;
     }
 
@@ -92,13 +95,13 @@ public sealed class ConfigWatcher : IAsyncDisposable
             {
                 // The default action of SIGHUP ends the process; here it means "reload".
                 context.Cancel = true;
-                Trigger("SIGHUP");
+                RequestReload("SIGHUP");
             });
         }
     }
 
-    /// <summary>Reloads as soon as the current reload (if any) is done, as SIGHUP does.</summary>
-    public void RequestReload(string reason) => Trigger(reason);
+    /// <summary>Reloads as soon as the current reload (if any) is done; what SIGHUP does, and counted as source "signal".</summary>
+    public void RequestReload(string reason) => Trigger(new ReloadTrigger("signal", reason));
 
     public async ValueTask DisposeAsync()
     {
@@ -128,7 +131,7 @@ public sealed class ConfigWatcher : IAsyncDisposable
         _stopping.Dispose();
     }
 
-    private void Trigger(string reason) => _triggers.Writer.TryWrite(reason);
+    private void Trigger(ReloadTrigger trigger) => _triggers.Writer.TryWrite(trigger);
 
     private async Task RunAsync()
     {
@@ -136,9 +139,9 @@ public sealed class ConfigWatcher : IAsyncDisposable
         {
             while (await _triggers.Reader.WaitToReadAsync(_stopping.Token).ConfigureAwait(false))
             {
-                if (_triggers.Reader.TryRead(out string? reason))
+                if (_triggers.Reader.TryRead(out ReloadTrigger trigger))
                 {
-                    await ReloadAsync(reason).ConfigureAwait(false);
+                    await ReloadAsync(trigger).ConfigureAwait(false);
                 }
             }
         }
@@ -147,9 +150,9 @@ public sealed class ConfigWatcher : IAsyncDisposable
         }
     }
 
-    private async Task ReloadAsync(string reason)
+    private async Task ReloadAsync(ReloadTrigger trigger)
     {
-        HostLog.ConfigReloading(_logger, _path, reason);
+        HostLog.ConfigReloading(_logger, _path, trigger.Reason);
         LoadedConfig loaded;
         try
         {
@@ -161,6 +164,11 @@ public sealed class ConfigWatcher : IAsyncDisposable
             foreach (string error in ex.Errors)
             {
                 HostLog.ConfigProblem(_logger, error);
+            }
+
+            if (!_stopping.IsCancellationRequested)
+            {
+                await HandOverAsync(ConfigReloadAttempt.Failed(trigger.Source, ex.Errors)).ConfigureAwait(false);
             }
 
             return;
@@ -175,15 +183,25 @@ public sealed class ConfigWatcher : IAsyncDisposable
             return;
         }
 
-        try
+        if (await HandOverAsync(ConfigReloadAttempt.Succeeded(trigger.Source, loaded)).ConfigureAwait(false))
         {
-            await _apply(loaded.Config).ConfigureAwait(false);
             GatewayConfig c = loaded.Config;
             HostLog.ConfigApplied(_logger, _path, c.Entrypoints.Count, c.Routers.Count, c.Services.Count);
+        }
+    }
+
+    /// <summary>Passes <paramref name="attempt"/> to the callback; false (and logged) when it threw.</summary>
+    private async Task<bool> HandOverAsync(ConfigReloadAttempt attempt)
+    {
+        try
+        {
+            await _reload(attempt).ConfigureAwait(false);
+            return true;
         }
         catch (Exception ex)
         {
             HostLog.ConfigApplyFailed(_logger, _path, ex);
+            return false;
         }
     }
 
@@ -293,3 +311,6 @@ public sealed class ConfigWatcher : IAsyncDisposable
         }
     }
 }
+
+/// <summary>What woke the watcher: its source for the reload record, and a reason for the log.</summary>
+internal readonly record struct ReloadTrigger(string Source, string Reason);

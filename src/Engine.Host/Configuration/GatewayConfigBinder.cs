@@ -13,11 +13,11 @@ namespace Engine.Host.Configuration;
 internal sealed partial class GatewayConfigBinder(BindingContext context)
 {
     private static readonly string[] s_rootKeys = ["drain_timeout", "entrypoints", "routers", "services", "middlewares", "admin", "access_log", "providers"];
-    private static readonly string[] s_entrypointKeys = ["address", "protocol", "limits", "timeouts", "middlewares"];
+    private static readonly string[] s_entrypointKeys = ["address", "protocol", "reuse_port", "limits", "timeouts", "middlewares"];
     private static readonly string[] s_limitKeys = ["max_request_line_size", "max_request_head_size", "max_request_header_count", "max_request_body_size", "max_response_head_size"];
     private static readonly string[] s_timeoutKeys = ["request_header", "keep_alive", "body_idle"];
     private static readonly string[] s_routerKeys = ["rule", "service", "entrypoints", "priority", "middlewares"];
-    private static readonly string[] s_adminKeys = ["address", "token"];
+    private static readonly string[] s_adminKeys = ["address", "token", "reuse_port"];
     private static readonly string[] s_accessLogKeys = ["path", "format", "buffer_size"];
     private static readonly string[] s_providerKeys = ["file"];
     private static readonly string[] s_fileProviderKeys = ["directory", "filename", "watch"];
@@ -166,7 +166,11 @@ internal sealed partial class GatewayConfigBinder(BindingContext context)
 
     private EntrypointConfig BindEntrypoint(string name, TomlSection s)
     {
-        var entrypoint = new EntrypointConfig(name, s.RequiredString("address")) { Middlewares = Names(s, "middlewares") };
+        var entrypoint = new EntrypointConfig(name, s.RequiredString("address"))
+        {
+            Middlewares = Names(s, "middlewares"),
+            ReusePort = s.Boolean("reuse_port") ?? false,
+        };
         if (s.String("protocol") is { } protocol)
         {
             entrypoint = entrypoint with { Protocol = protocol };
@@ -223,6 +227,7 @@ internal sealed partial class GatewayConfigBinder(BindingContext context)
         {
             Address = s.String("address") ?? defaults.Address,
             Token = s.String("token"),
+            ReusePort = s.Boolean("reuse_port") ?? false,
         };
     }
 

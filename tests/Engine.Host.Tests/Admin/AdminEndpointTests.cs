@@ -23,8 +23,14 @@ public sealed class AdminEndpointTests
         Assert.Equal("running", health.GetProperty("state").GetString());
         Assert.Equal("1m30s", health.GetProperty("uptime").GetString());
         Assert.Equal(1, health.GetProperty("snapshot_version").GetInt64());
-        Assert.Equal("2025-01-02T03:04:05+00:00", health.GetProperty("last_reload").GetProperty("at").GetString());
-        Assert.True(health.GetProperty("last_reload").GetProperty("succeeded").GetBoolean());
+        JsonElement lastReload = health.GetProperty("last_reload");
+        Assert.Equal("2025-01-02T03:04:05+00:00", lastReload.GetProperty("at").GetString());
+        Assert.Equal("file", lastReload.GetProperty("source").GetString());
+        Assert.False(lastReload.GetProperty("succeeded").GetBoolean());
+        Assert.Equal("gateway.toml:3:1: routers.app.service: no service named 'ap'; did you mean 'app'?", lastReload.GetProperty("errors")[0].GetString());
+        JsonElement lastSuccess = health.GetProperty("last_successful_reload");
+        Assert.Equal("2025-01-02T03:00:00+00:00", lastSuccess.GetProperty("at").GetString());
+        Assert.Equal("signal", lastSuccess.GetProperty("source").GetString());
         Assert.Equal(3, health.GetProperty("entrypoints")[0].GetProperty("open_connections").GetInt32());
         Assert.Equal(42, health.GetProperty("requests").GetInt64());
         Assert.Equal(1, health.GetProperty("rejected_requests").GetInt64());

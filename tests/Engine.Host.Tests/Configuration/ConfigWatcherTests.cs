@@ -13,6 +13,7 @@ public sealed class ConfigWatcherTests : IDisposable
     private readonly ConfigFiles _files = new();
     private readonly ListLogger _log = new();
     private readonly Channel<GatewayConfig> _applied = Channel.CreateUnbounded<GatewayConfig>();
+    private readonly Channel<ConfigReloadAttempt> _failed = Channel.CreateUnbounded<ConfigReloadAttempt>();
 
     public void Dispose() => _files.Dispose();
 
@@ -39,8 +40,39 @@ public sealed class ConfigWatcherTests : IDisposable
         string problem = $"{path}:6:1: routers.app.service: no service named 'nope'.";
         await WaitUntil(() => _log.Messages.Contains(problem));
         Assert.Contains(_log.Messages, m => m.StartsWith($"Configuration in {path} is invalid (1 problems)", StringComparison.Ordinal));
-        // The rejected load is finished once its problems are logged; nothing may have been applied.
+        // The rejected load is handed over as a failed attempt, after its problems are logged.
+        ConfigReloadAttempt failed = await _failed.Reader.ReadAsync().AsTask().WaitAsync(s_patience);
+        Assert.Equal("file", failed.Source);
+        Assert.Equal([problem], failed.Errors);
         Assert.False(_applied.Reader.TryRead(out _));
+    }
+
+    [Fact]
+    public async Task RequestedReload_OfBrokenToml_IsHandedOverAsAFailedSignalAttempt()
+    {
+        string path = _files.Write("gateway.toml", ConfigFiles.Minimal);
+        await using ConfigWatcher watcher = Start(path, watchFiles: false);
+        File.WriteAllText(path, ConfigFiles.Minimal.Replace("[routers.app]", "[routers.app", StringComparison.Ordinal));
+
+        watcher.RequestReload("SIGHUP");
+
+        ConfigReloadAttempt failed = await _failed.Reader.ReadAsync().AsTask().WaitAsync(s_patience);
+        Assert.Equal("signal", failed.Source);
+        Assert.Null(failed.Loaded);
+        Assert.StartsWith($"{path}:4:", Assert.Single(failed.Errors), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task NewFileInADirectoryIncludedWithATrailingSlash_IsMergedIn()
+    {
+        string path = _files.Write("gateway.toml", ConfigFiles.Minimal + "[providers.file]\ndirectory = \"conf.d/\"\n");
+        _files.Write("conf.d/10-first.toml", "[routers.first]\nrule = \"Path(`/first`)\"\nservice = \"app\"\n");
+        await using ConfigWatcher watcher = Start(path);
+
+        _files.Write("conf.d/20-added.toml", "[routers.added]\nrule = \"Path(`/added`)\"\nservice = \"app\"\n");
+
+        GatewayConfig next = await _applied.Reader.ReadAsync().AsTask().WaitAsync(s_patience);
+        Assert.Equal(["app", "first", "added"], next.Routers.Select(r => r.Name));
     }
 
     [Fact]
@@ -63,7 +95,7 @@ public sealed class ConfigWatcherTests : IDisposable
         int mostAtOnce = 0;
         int calls = 0;
         var loaded = ConfigLoader.Load(path, _ => null);
-        await using var watcher = new ConfigWatcher(path, loaded, async _ =>
+        await using var watcher = new ConfigWatcher(path, loaded, async (ConfigReloadAttempt _) =>
         {
             int now = Interlocked.Increment(ref running);
             InterlockedMax(ref mostAtOnce, now);
@@ -83,13 +115,17 @@ public sealed class ConfigWatcherTests : IDisposable
         Assert.Equal(1, Volatile.Read(ref mostAtOnce));
     }
 
-    private ConfigWatcher Start(string path)
+    private ConfigWatcher Start(string path, bool watchFiles = true)
     {
         LoadedConfig loaded = ConfigLoader.Load(path, _ => null);
-        var watcher = new ConfigWatcher(path, loaded, next => _applied.Writer.WriteAsync(next).AsTask(), _log, handleHangupSignal: false, environment: _ => null);
+        var watcher = new ConfigWatcher(path, loaded, Receive, _log, watchFiles, handleHangupSignal: false, environment: _ => null);
         watcher.Start();
         return watcher;
     }
+
+    private Task Receive(ConfigReloadAttempt attempt) => attempt.Loaded is { } loaded
+        ? _applied.Writer.WriteAsync(loaded.Config).AsTask()
+        : _failed.Writer.WriteAsync(attempt).AsTask();
 
     /// <summary>How editors save: write a sibling, then rename it over the original (a new inode).</summary>
     private static void ReplaceAtomically(string path, string text)

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net;
 using Engine.TestSupport.Net;
 using Xunit;
@@ -16,7 +15,7 @@ public sealed class EngineProcessReloadTests : IDisposable
 
     public void Dispose() => Directory.Delete(_directory, recursive: true);
 
-    private static string Config(int port, string originA, string originB, string rule, bool watch) => $$"""
+    private static string Config(int port, string originA, string originB, string rule, bool watch, int adminPort = 0) => $$"""
         [entrypoints.web]
         address = "127.0.0.1:{{port}}"
 
@@ -38,6 +37,8 @@ public sealed class EngineProcessReloadTests : IDisposable
 
         [providers.file]
         watch = {{(watch ? "true" : "false")}}
+
+        {{(adminPort == 0 ? "" : $"[admin]\naddress = \"127.0.0.1:{adminPort}\"")}}
         """;
 
     private void ReplaceAtomically(string path, string text)
@@ -63,17 +64,9 @@ public sealed class EngineProcessReloadTests : IDisposable
     }
 
     /// <summary>Runs the engine binary on <paramref name="configPath"/> for the length of <paramref name="scenario"/>; returns what it logged.</summary>
-    private static async Task<string> RunEngineAsync(string configPath, int port, Func<Process, Task> scenario)
+    private static async Task<string> RunEngineAsync(string configPath, int port, Func<EngineProcess, Task> scenario)
     {
-        string engineDll = Path.Combine(AppContext.BaseDirectory, "engine.dll");
-        using Process engine = Process.Start(new ProcessStartInfo("dotnet", $"exec {engineDll} run --config {configPath} --log-level information")
-        {
-            UseShellExecute = false,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        })!;
-        Task<string> stdout = engine.StandardOutput.ReadToEndAsync();
-        Task<string> stderr = engine.StandardError.ReadToEndAsync();
+        EngineProcess engine = EngineProcess.Start($"run --config {configPath} --log-level information");
         try
         {
             TestTools.WaitForListener(new IPEndPoint(IPAddress.Loopback, port), TimeSpan.FromSeconds(20));
@@ -81,10 +74,9 @@ public sealed class EngineProcessReloadTests : IDisposable
         }
         finally
         {
-            engine.Kill();
-            await engine.WaitForExitAsync();
+            await engine.DisposeAsync();
         }
-        return await stdout + await stderr;
+        return await engine.StopAndReadOutputAsync();
     }
 
     [Fact]
@@ -116,24 +108,40 @@ public sealed class EngineProcessReloadTests : IDisposable
     }
 
     [Fact]
-    public async Task Sighup_ReloadsTheFile_EvenWithWatchingOff()
+    public async Task Sighup_ReloadsTheFile_EvenWithWatchingOff_AndABrokenFileIsCountedAsAFailureFromTheSignal()
     {
         await using var a = ScriptedOrigin.Fixed("a");
         await using var b = ScriptedOrigin.Fixed("b");
         int port = TestTools.FreePort();
+        int adminPort = TestTools.FreePort();
         string path = Path.Combine(_directory, "gateway.toml");
-        File.WriteAllText(path, Config(port, a.Url, b.Url, "PathPrefix(`/a`)", watch: false));
+        File.WriteAllText(path, Config(port, a.Url, b.Url, "PathPrefix(`/a`)", watch: false, adminPort));
         await RunEngineAsync(path, port, async engine =>
         {
             Assert.Equal("a", await WaitForBodyAsync($"http://127.0.0.1:{port}/a", body => body == "a"));
 
-            File.WriteAllText(path, Config(port, b.Url, a.Url, "PathPrefix(`/a`)", watch: false));
+            File.WriteAllText(path, Config(port, b.Url, a.Url, "PathPrefix(`/a`)", watch: false, adminPort));
             await Task.Delay(700);
             (_, string unchanged, _) = await TestTools.CurlAsync($"-s http://127.0.0.1:{port}/a");
             Assert.Equal("a", unchanged);
 
             TestTools.Run("kill", $"-HUP {engine.Id}", TimeSpan.FromSeconds(5));
             Assert.Equal("b", await WaitForBodyAsync($"http://127.0.0.1:{port}/a", body => body == "b"));
+
+            // A broken file and SIGHUP: counted as a failure from the signal, the config stays.
+            File.WriteAllText(path, Config(port, a.Url, b.Url, "PathPrefix(`/a`)", watch: false, adminPort).Replace("[routers.b]", "[routers.b", StringComparison.Ordinal));
+            TestTools.Run("kill", $"-HUP {engine.Id}", TimeSpan.FromSeconds(5));
+            string health = await WaitForBodyAsync($"http://127.0.0.1:{adminPort}/api/gateway/health", body => body.Contains("\"succeeded\": false", StringComparison.Ordinal));
+            using var document = System.Text.Json.JsonDocument.Parse(health);
+            System.Text.Json.JsonElement last = document.RootElement.GetProperty("last_reload");
+            Assert.Equal("signal", last.GetProperty("source").GetString());
+            Assert.StartsWith($"{path}:", last.GetProperty("errors")[0].GetString(), StringComparison.Ordinal);
+            Assert.Equal("signal", document.RootElement.GetProperty("last_successful_reload").GetProperty("source").GetString());
+            (_, string metrics, _) = await TestTools.CurlAsync($"-s http://127.0.0.1:{adminPort}/metrics");
+            Assert.Contains("engine_config_reloads_total{result=\"success\"} 2", metrics, StringComparison.Ordinal);
+            Assert.Contains("engine_config_reloads_total{result=\"failure\"} 1", metrics, StringComparison.Ordinal);
+            (_, string still, _) = await TestTools.CurlAsync($"-s http://127.0.0.1:{port}/a");
+            Assert.Equal("b", still);
         });
     }
 }
