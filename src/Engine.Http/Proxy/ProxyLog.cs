@@ -72,12 +72,14 @@ internal sealed partial class ProxyLog(ILogger logger, RequestLogLimiter request
     [LoggerMessage(EventId = 5, Level = LogLevel.Warning, Message = "Upstream {Destination}: invalid response ({Reason} at byte {Offset}).")]
     private static partial void InvalidUpstreamResponseCore(ILogger logger, string destination, RequestRejectionReason reason, int offset);
 
-    [LoggerMessage(EventId = 6, Level = LogLevel.Debug, Message = "Request on {Entrypoint} routed by {Router} to service {Service}, server {Server}: {Status} in {Milliseconds:F1} ms.")]
+    // 20-29: the per-request debug lines (6-9 are the entrypoint listener's, in Engine.Core, which
+    // logs under the same category).
+    [LoggerMessage(EventId = 20, EventName = "RequestRouted", Level = LogLevel.Debug, Message = "Request on {Entrypoint} routed by {Router} to service {Service}, server {Server}: {Status} in {Milliseconds:F1} ms.")]
     private static partial void RequestRoutedCore(ILogger logger, string entrypoint, string router, string service, string server, int status, double milliseconds);
 
-    [LoggerMessage(EventId = 7, Level = LogLevel.Debug, Message = "Request on {Entrypoint} for host {Host} path {Path}: no router matched (404).")]
+    [LoggerMessage(EventId = 21, EventName = "NoRouterMatched", Level = LogLevel.Debug, Message = "Request on {Entrypoint} for host {Host} path {Path}: no router matched (404).")]
     private static partial void NoRouterMatchedCore(ILogger logger, string entrypoint, string host, string path);
 
-    [LoggerMessage(EventId = 8, Level = LogLevel.Debug, Message = "Suppressed {Count} request lines in the last second (at most {Limit} are logged a second).")]
+    [LoggerMessage(EventId = 22, EventName = "RequestLinesSuppressed", Level = LogLevel.Debug, Message = "Suppressed {Count} request lines in the last second (at most {Limit} are logged a second).")]
     private static partial void RequestLinesSuppressedCore(ILogger logger, long count, int limit);
 }

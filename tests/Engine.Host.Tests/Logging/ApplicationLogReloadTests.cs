@@ -45,7 +45,7 @@ public sealed class ApplicationLogReloadTests : IDisposable
 
         string[] lines = await WaitForLinesAsync(lines => lines.Any(l => l.Contains("routed by", StringComparison.Ordinal)));
         string routed = Assert.Single(lines, l => l.Contains("routed by", StringComparison.Ordinal));
-        Assert.Contains("dbug: Engine.Http[6] Request on web routed by api-router to service api, server ", routed, StringComparison.Ordinal);
+        Assert.Contains("dbug: Engine.Http[20] Request on web routed by api-router to service api, server ", routed, StringComparison.Ordinal);
         Assert.Contains(": 200 in ", routed, StringComparison.Ordinal);
         Assert.Contains(lines, l => l.Contains("Request on web for host shop.example path /elsewhere: no router matched (404).", StringComparison.Ordinal));
     }

@@ -19,7 +19,7 @@ public sealed class RequestDebugLogTests
         await client.SendAsync("GET /a HTTP/1.1\r\nHost: x\r\n\r\n");
         Assert.Equal(200, (await client.Reader.ReadResponseAsync())!.Status);
 
-        string line = await WaitForEntryAsync(proxy.Log, "Debug 6:");
+        string line = await WaitForEntryAsync(proxy.Log, "Debug 20:");
         Assert.Contains("on web routed by all to service origin, server ", line, StringComparison.Ordinal);
         Assert.Contains(new Uri(origin.Url).Authority, line, StringComparison.Ordinal);
         Assert.Contains(": 200 in ", line, StringComparison.Ordinal);
@@ -37,9 +37,9 @@ public sealed class RequestDebugLogTests
         await client.SendAsync("GET /missing/page HTTP/1.1\r\nHost: other.test\r\n\r\n");
         Assert.Equal(404, (await client.Reader.ReadResponseAsync())!.Status);
 
-        string line = await WaitForEntryAsync(proxy.Log, "Debug 7:");
-        Assert.Equal("Debug 7: Request on web for host other.test path /missing/page: no router matched (404).", line);
-        Assert.DoesNotContain(proxy.Log.Entries, e => e.StartsWith("Debug 6:", StringComparison.Ordinal));
+        string line = await WaitForEntryAsync(proxy.Log, "Debug 21:");
+        Assert.Equal("Debug 21: Request on web for host other.test path /missing/page: no router matched (404).", line);
+        Assert.DoesNotContain(proxy.Log.Entries, e => e.StartsWith("Debug 20:", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -83,10 +83,10 @@ public sealed class RequestDebugLogTests
 
         Assert.Equal(
         [
-            "Debug 7: Request on web for host other.test path /0: no router matched (404).",
-            "Debug 7: Request on web for host other.test path /1: no router matched (404).",
-            "Debug 8: Suppressed 3 request lines in the last second (at most 2 are logged a second).",
-            "Debug 7: Request on web for host other.test path /next: no router matched (404).",
+            "Debug 21: Request on web for host other.test path /0: no router matched (404).",
+            "Debug 21: Request on web for host other.test path /1: no router matched (404).",
+            "Debug 22: Suppressed 3 request lines in the last second (at most 2 are logged a second).",
+            "Debug 21: Request on web for host other.test path /next: no router matched (404).",
         ], proxy.Log.Entries);
     }
 
