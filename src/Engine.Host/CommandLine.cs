@@ -1,3 +1,4 @@
+using Engine.Core.Configuration;
 using Microsoft.Extensions.Logging;
 
 namespace Engine.Host;
@@ -15,7 +16,8 @@ internal enum Verb
 }
 
 /// <summary>The parsed command line. Small on purpose: every option is listed in <see cref="HelpText"/>.</summary>
-internal sealed record CommandLine(Verb Verb, string? ConfigPath, string? Listen, IReadOnlyList<string> Destinations, LogLevel LogLevel)
+/// <param name="LogLevel">--log-level when given (it overrides <c>[log] level</c>); null when not.</param>
+internal sealed record CommandLine(Verb Verb, string? ConfigPath, string? Listen, IReadOnlyList<string> Destinations, LogLevel? LogLevel)
 {
     /// <summary>The addresses 'engine origin' serves the sample origin on.</summary>
     public IReadOnlyList<string> OriginAddresses { get; init; } = [];
@@ -53,7 +55,8 @@ internal sealed record CommandLine(Verb Verb, string? ConfigPath, string? Listen
 
         Options:
           -c, --config PATH    a TOML file, or a directory of *.toml files merged in name order
-          --log-level LEVEL    trace, debug, info[rmation] (default), warn[ing], error, critical, none
+          --log-level LEVEL    trace, debug, info[rmation] (default), warn[ing], err[or], critical,
+                               none, in any case; overrides 'level' in the config's [log] table
 
         Signals: SIGTERM or Ctrl+C stops accepting, lets in-flight requests finish, then exits;
         SIGHUP reloads the config files; SIGUSR1 reopens the access log file (after rotation).
@@ -67,7 +70,7 @@ internal sealed record CommandLine(Verb Verb, string? ConfigPath, string? Listen
         string? listen = null;
         var destinations = new List<string>();
         var originAddresses = new List<string>();
-        LogLevel logLevel = LogLevel.Information;
+        LogLevel? logLevel = null;
 
         int i = 0;
         if (args.Count > 0 && !args[0].StartsWith('-'))
@@ -152,18 +155,11 @@ internal sealed record CommandLine(Verb Verb, string? ConfigPath, string? Listen
         return arg.StartsWith('-') ? $"unknown option '{arg}'{hint}." : $"unexpected argument '{arg}'{hint}.";
     }
 
-    /// <summary>The level names of Microsoft.Extensions.Logging, plus the short forms other tools use (info, warn).</summary>
-    private static LogLevel ParseLogLevel(string level) => level.ToLowerInvariant() switch
-    {
-        "trace" => LogLevel.Trace,
-        "debug" => LogLevel.Debug,
-        "info" or "information" => LogLevel.Information,
-        "warn" or "warning" => LogLevel.Warning,
-        "error" => LogLevel.Error,
-        "critical" => LogLevel.Critical,
-        "none" => LogLevel.None,
-        _ => throw new CommandLineException($"unknown log level '{level}'; use trace, debug, info, warn, error, critical or none."),
-    };
+    /// <summary>The names <c>[log] level</c> takes too (<see cref="LogLevels"/>), in any case.</summary>
+    private static LogLevel ParseLogLevel(string level) =>
+        LogLevels.TryParse(level, out LogLevel parsed)
+            ? parsed
+            : throw new CommandLineException($"unknown log level '{level}'; use {LogLevels.Listed}.");
 
     private static string Value(IReadOnlyList<string> args, ref int i)
     {

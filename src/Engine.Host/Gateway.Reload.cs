@@ -50,13 +50,23 @@ public sealed partial class Gateway
                 return Refused(started, source, ex.Errors);
             }
 
-            // :: Step 2: swap (a new access log file opens first: a bad path refuses the reload).
+            // :: Step 2: swap (new log files open first: a bad path refuses the reload).
             try
             {
                 ApplyAccessLog(next.AccessLog);
             }
             catch (GatewayConfigException ex)
             {
+                snapshot.Retire(previous);
+                return Refused(started, source, ex.Errors);
+            }
+            try
+            {
+                ApplyApplicationLog(next.Log);
+            }
+            catch (GatewayConfigException ex)
+            {
+                ApplyAccessLog(_config.AccessLog);
                 snapshot.Retire(previous);
                 return Refused(started, source, ex.Errors);
             }
@@ -88,6 +98,7 @@ public sealed partial class Gateway
                 }
                 snapshot.Retire(previous);
                 ApplyAccessLog(_config.AccessLog);
+                ApplyApplicationLog(_config.Log);
                 return Refused(started, source, [ex.Message]);
             }
 

@@ -105,6 +105,7 @@ public sealed partial class Gateway : IAsyncDisposable
         _runtime = new ProxyRuntime(snapshot, _metrics);
         try
         {
+            ApplyApplicationLog(_config.Log);
             ApplyAccessLog(_config.AccessLog);
             foreach (EntrypointConfig entrypoint in _config.Entrypoints)
             {

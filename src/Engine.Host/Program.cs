@@ -2,6 +2,7 @@ using System.Net;
 using System.Runtime.InteropServices;
 using Engine.Core.Configuration;
 using Engine.Host.Configuration;
+using Engine.Host.Logging;
 using Engine.Host.Metrics;
 using Engine.Http.Proxy;
 using Microsoft.Extensions.Logging;
@@ -40,13 +41,12 @@ internal static class Program
                 return await OriginCommand.RunAsync(command.OriginAddresses, Console.Out, Console.Error);
         }
 
+        // The factory lets every level through: the application log filters by itself, so that
+        // a reload of [log] can change its level. The factory disposes it last.
+        var applicationLog = new ApplicationLog(levelOverride: command.LogLevel);
         using ILoggerFactory loggerFactory = LoggerFactory.Create(builder => builder
-            .SetMinimumLevel(command.LogLevel)
-            .AddSimpleConsole(options =>
-            {
-                options.SingleLine = true;
-                options.TimestampFormat = "HH:mm:ss ";
-            }));
+            .SetMinimumLevel(LogLevel.Trace)
+            .AddProvider(applicationLog));
         ILogger log = loggerFactory.CreateLogger("Engine");
 
         SampleOrigin? sample = null;
@@ -68,6 +68,20 @@ internal static class Program
                 return 1;
             }
             config = loaded.Config;
+            try
+            {
+                // Before the first line, so that every line goes where [log] says.
+                applicationLog.Apply(config.Log);
+            }
+            catch (GatewayConfigException ex)
+            {
+                Console.Error.WriteLine($"engine: {configPath} is invalid:");
+                foreach (string error in ex.Errors)
+                {
+                    Console.Error.WriteLine(error);
+                }
+                return 1;
+            }
             HostLog.ConfigLoaded(log, configPath, config.Entrypoints.Count, config.Routers.Count, config.Services.Count);
         }
         else if (command.Verb == Verb.Run)
@@ -88,7 +102,7 @@ internal static class Program
             config = DefaultConfig.ForProxy(command.Listen!, command.Destinations);
         }
 
-        await using var gateway = new Gateway(config, loggerFactory);
+        await using var gateway = new Gateway(config, loggerFactory) { ApplicationLog = applicationLog };
         try
         {
             await gateway.StartAsync();
@@ -128,8 +142,13 @@ internal static class Program
             watchFiles: config.FileProvider?.Watch ?? true);
         watcher?.Start();
 
-        // logrotate moves the file, then signals: SIGUSR1 reopens the access log at its path.
-        using var accessLogSignals = new AccessLogSignals(gateway.ReopenAccessLog);
+        // logrotate moves the files, then signals: SIGUSR1 reopens the access log and the
+        // application log file at their paths.
+        using var accessLogSignals = new AccessLogSignals(() =>
+        {
+            gateway.ReopenAccessLog();
+            applicationLog.Reopen();
+        });
 
         // SIGTERM (service managers) and SIGINT (Ctrl+C) both mean: drain, then exit 0.
         var stop = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);

@@ -120,6 +120,12 @@ internal static class ValidateCommand
             output.WriteLine();
             output.WriteLine($"access log: {log.Path} ({log.Format}, buffer {log.BufferSize} lines)");
         }
+
+        if (config.Log is { } applicationLog)
+        {
+            output.WriteLine();
+            output.WriteLine($"log: {applicationLog.Level} level, {applicationLog.Format} to {applicationLog.File} (--log-level overrides the level)");
+        }
     }
 
     /// <summary>A middleware's option as TOML would write it inline: <c>["/api"]</c>, <c>{ X-Env = "prod" }</c>.</summary>

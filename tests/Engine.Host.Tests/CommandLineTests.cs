@@ -60,11 +60,20 @@ public sealed class CommandLineTests
     [InlineData("Information", LogLevel.Information)]
     [InlineData("warn", LogLevel.Warning)]
     [InlineData("WARNING", LogLevel.Warning)]
+    [InlineData("WARN", LogLevel.Warning)]
+    [InlineData("err", LogLevel.Error)]
+    [InlineData("Error", LogLevel.Error)]
     [InlineData("trace", LogLevel.Trace)]
     [InlineData("none", LogLevel.None)]
     public void LogLevel_TakesTheFullNamesAndTheShortForms(string level, LogLevel expected)
     {
         Assert.Equal(expected, CommandLine.Parse(["run", "--log-level", level]).LogLevel);
+    }
+
+    [Fact]
+    public void LogLevel_WhenNotGiven_IsNull_SoTheConfigFileDecides()
+    {
+        Assert.Null(CommandLine.Parse(["run", "--config", "gateway.toml"]).LogLevel);
     }
 
     [Fact]

@@ -22,6 +22,9 @@ public sealed record GatewayConfig
     /// <summary>Where and how each request is logged; null turns the access log off.</summary>
     public AccessLogConfig? AccessLog { get; init; }
 
+    /// <summary>The application log's level, format and destination; null keeps the defaults (info, text, stdout).</summary>
+    public LogConfig? Log { get; init; }
+
     /// <summary>Where configuration comes from and whether it is watched; informational for embedders.</summary>
     public FileProviderConfig? FileProvider { get; init; }
 

@@ -24,6 +24,7 @@ public static class GatewayConfigValidator
         HashSet<string> entrypoints = ValidateEntrypoints(config, problems, listenAddresses);
         ValidateAdmin(config.Admin, problems, listenAddresses);
         ValidateAccessLog(config.AccessLog, problems);
+        ValidateLog(config.Log, problems);
         HashSet<string> services = ValidateServices(config, problems);
         HashSet<string> middlewares = ValidateMiddlewares(config, problems);
         ValidateRouters(config, entrypoints, services, problems);
@@ -128,6 +129,30 @@ public static class GatewayConfigValidator
         }
 
         Positive(log.BufferSize, "access_log.buffer_size", problems);
+    }
+
+    private static void ValidateLog(LogConfig? log, List<ConfigProblem> problems)
+    {
+        if (log is null)
+        {
+            return;
+        }
+
+        if (!LogLevels.TryParse(log.Level, out _))
+        {
+            problems.Add(new("log.level", $"'{log.Level}' is not a log level; expected {LogLevels.Listed}{NameSuggestions.Ending(log.Level, LogLevels.Names)}"));
+        }
+
+        string[] formats = ["text", "json"];
+        if (!formats.Contains(log.Format, StringComparer.OrdinalIgnoreCase))
+        {
+            problems.Add(new("log.format", $"'{log.Format}' is not a format; expected text or json{NameSuggestions.Ending(log.Format, formats)}"));
+        }
+
+        if (string.IsNullOrWhiteSpace(log.File))
+        {
+            problems.Add(new("log.file", "must name a file, or be \"stdout\" or \"stderr\"."));
+        }
     }
 
     private static HashSet<string> ValidateServices(GatewayConfig config, List<ConfigProblem> problems)

@@ -37,6 +37,7 @@ public static partial class AdminJson
         [typeof(DownstreamTimeoutsConfig)] = DownstreamTimeoutsConfig.Default,
         [typeof(AdminConfig)] = new AdminConfig(),
         [typeof(AccessLogConfig)] = new AccessLogConfig(),
+        [typeof(LogConfig)] = new LogConfig(),
         [typeof(FileProviderConfig)] = new FileProviderConfig(),
         [typeof(RouterConfig)] = new RouterConfig("", "", ""),
         [typeof(ServiceConfigJson)] = new ServiceConfigJson(""),

@@ -12,7 +12,7 @@ namespace Engine.Host.Configuration;
 /// </summary>
 internal sealed partial class GatewayConfigBinder(BindingContext context)
 {
-    private static readonly string[] s_rootKeys = ["drain_timeout", "entrypoints", "routers", "services", "middlewares", "admin", "access_log", "providers"];
+    private static readonly string[] s_rootKeys = ["drain_timeout", "entrypoints", "routers", "services", "middlewares", "admin", "access_log", "log", "providers"];
     private static readonly string[] s_entrypointKeys = ["address", "protocol", "reuse_port", "limits", "timeouts", "middlewares"];
     private static readonly string[] s_limitKeys = ["max_request_line_size", "max_request_head_size", "max_request_header_count", "max_request_body_size", "max_response_head_size"];
     private static readonly string[] s_timeoutKeys = ["request_header", "keep_alive", "body_idle"];
@@ -49,6 +49,7 @@ internal sealed partial class GatewayConfigBinder(BindingContext context)
             Middlewares = _middlewares,
             Admin = _admin,
             AccessLog = _accessLog,
+            Log = _log,
             FileProvider = _fileProvider,
             DrainTimeout = _drainTimeout ?? new GatewayConfig().DrainTimeout,
         };
@@ -83,6 +84,9 @@ internal sealed partial class GatewayConfigBinder(BindingContext context)
                     break;
                 case "access_log" when Claim(entry):
                     _accessLog = root.Section("access_log", s_accessLogKeys) is { } log ? BindAccessLog(log) : null;
+                    break;
+                case "log" when Claim(entry):
+                    _log = root.Section("log", s_logKeys) is { } logTable ? BindLog(logTable) : null;
                     break;
                 case "providers" when file.IsIncluded:
                     context.Report(entry.KeyPosition, "providers", "may only be set in a main configuration file, not in a file it includes (includes do not nest).");

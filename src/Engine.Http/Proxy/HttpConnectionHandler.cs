@@ -34,7 +34,7 @@ public sealed class HttpConnectionHandler
         Tracker = tracker;
         Heartbeat = tracker.Heartbeat;
         Metrics = runtime.Metrics;
-        Log = new ProxyLog(logger);
+        Log = new ProxyLog(logger, runtime.RequestLogLimiter);
         Pipeline = new ProxyPipeline(this);
         ProxySnapshot initial = runtime.Current;
         Apply(config);

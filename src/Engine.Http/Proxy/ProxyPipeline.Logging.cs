@@ -1,4 +1,6 @@
 using System.Diagnostics;
+using System.Runtime.CompilerServices;
+using System.Text;
 using Engine.Http.Logging;
 
 namespace Engine.Http.Proxy;
@@ -56,6 +58,31 @@ internal sealed partial class ProxyPipeline
             });
         }
 
+        if (route is not null && entrypoint.Log.IsDebugEnabled)
+        {
+            LogRequestRouted(exchange, route, status, elapsed);
+        }
+
         facts.StartTimestamp = 0;
     }
+
+    // The debug lines live out of line: with debug off, a request pays one level check and
+    // never reaches the strings they build.
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void LogRequestRouted(ProxyExchange exchange, RouteModel route, int status, long elapsed) =>
+        entrypoint.Log.RequestRouted(
+            entrypoint.Config.Name,
+            route.Name,
+            route.Service.Name,
+            exchange.Destination?.Name ?? "none",
+            status,
+            Stopwatch.GetElapsedTime(0, elapsed).TotalMilliseconds);
+
+    /// <summary>Called while the head is still held (the 404 has not been sent), so its spans are valid.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void LogNoRouterMatched(HttpRequestHead request) =>
+        entrypoint.Log.NoRouterMatched(
+            entrypoint.Config.Name,
+            request.Authority.IsEmpty ? "(none)" : Encoding.Latin1.GetString(request.Authority),
+            Encoding.Latin1.GetString(request.Path));
 }

@@ -65,6 +65,10 @@ internal sealed partial class ProxyPipeline(HttpConnectionHandler entrypoint)
         var input = new RequestRouteInput(request, downstream.ClientIp);
         if (!entrypoint.Routes.TryMatch(input, out RouteModel route))
         {
+            if (entrypoint.Log.IsDebugEnabled)
+            {
+                LogNoRouterMatched(request);
+            }
             return await FailAsync(exchange, ProxyError.NoRoute);
         }
         exchange.Route = route;

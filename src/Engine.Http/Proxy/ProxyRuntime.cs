@@ -24,6 +24,9 @@ public sealed class ProxyRuntime(ProxySnapshot initial, ProxyMetrics metrics)
 
     private AccessLogWriter? _accessLog;
 
+    /// <summary>Caps the per-request debug lines of every entrypoint together; outlives snapshots like the counters.</summary>
+    public RequestLogLimiter RequestLogLimiter { get; init; } = new();
+
     /// <summary>Swaps in <paramref name="next"/> and returns the snapshot it replaced.</summary>
     public ProxySnapshot Swap(ProxySnapshot next) => Interlocked.Exchange(ref _current, next);
 }

@@ -266,7 +266,7 @@ public sealed class AdminJsonDefaultsTests
               "routers": [{ "name": "r", "rule": "PathPrefix(`/`)", "service": "s" }],
               "services": [{ "name": "s", "destinations": [{ "address": "127.0.0.1:9000" }],
                              "load_balancing": { "sticky_session": { "cookie_name": "c" } } }],
-              "admin": {}, "access_log": {}, "file_provider": {}
+              "admin": {}, "access_log": {}, "log": {}, "file_provider": {}
             }
             """;
         var expected = new GatewayConfig
@@ -276,6 +276,7 @@ public sealed class AdminJsonDefaultsTests
             Services = [new ServiceConfig("s", [new DestinationConfig("127.0.0.1:9000")]) { LoadBalancing = new LoadBalancingConfig { StickySession = new StickySessionConfig("c") } }],
             Admin = new AdminConfig(),
             AccessLog = new AccessLogConfig(),
+            Log = new LogConfig(),
             FileProvider = new FileProviderConfig(),
         };
 

@@ -16,6 +16,11 @@ public sealed class ValidateCommandTests : IDisposable
             [[services.canary.weighted.services]]
             name = "app"
             weight = 3
+
+            [log]
+            level = "debug"
+            format = "json"
+            file = "/var/log/engine.log"
             """);
         var output = new StringWriter();
         var error = new StringWriter();
@@ -32,6 +37,7 @@ public sealed class ValidateCommandTests : IDisposable
         Assert.Contains("  app: round_robin", summary, StringComparison.Ordinal);
         Assert.Contains("      http://127.0.0.1:18001 (weight 1)", summary, StringComparison.Ordinal);
         Assert.Contains("  canary: weighted app (3)", summary, StringComparison.Ordinal);
+        Assert.Contains("log: debug level, json to /var/log/engine.log (--log-level overrides the level)", summary, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -4,6 +4,7 @@ using Engine.Core.Configuration;
 using Engine.Core.Connections;
 using Engine.Core.Timing;
 using Engine.Core.Transport;
+using Engine.Http.Logging;
 using Engine.Http.Proxy;
 using Engine.TestSupport.Net;
 using Microsoft.AspNetCore.Connections;
@@ -24,7 +25,7 @@ internal sealed class InMemoryProxy : IAsyncDisposable
     private readonly TimeSpan _drainTimeout;
     private readonly ConcurrentQueue<InMemoryClient> _clients = new();
 
-    private InMemoryProxy(GatewayConfig config, Heartbeat? heartbeat, Action<ConnectionPipelineBuilder>? steps)
+    private InMemoryProxy(GatewayConfig config, Heartbeat? heartbeat, Action<ConnectionPipelineBuilder>? steps, RequestLogLimiter? requestLogLimiter, LogLevel logLevel)
     {
         Config = config;
         _ownsHeartbeat = heartbeat is null;
@@ -32,10 +33,10 @@ internal sealed class InMemoryProxy : IAsyncDisposable
         _drainTimeout = config.DrainTimeout;
         Metrics = new ProxyMetrics();
         Snapshot = ProxySnapshot.Build(config, new SocketConnectionFactory(SocketTransportOptions.Default), Heartbeat, Metrics);
-        Runtime = new ProxyRuntime(Snapshot, Metrics);
+        Runtime = new ProxyRuntime(Snapshot, Metrics) { RequestLogLimiter = requestLogLimiter ?? new RequestLogLimiter() };
         Tracker = new ConnectionTracker(Heartbeat);
         Heartbeat.Register(Tracker);
-        Log = new CapturingLogger();
+        Log = new CapturingLogger { MinimumLevel = logLevel };
         Handler = new HttpConnectionHandler(config.Entrypoints[0], Runtime, Tracker, Log);
         var builder = new ConnectionPipelineBuilder();
         steps?.Invoke(builder);
@@ -59,7 +60,7 @@ internal sealed class InMemoryProxy : IAsyncDisposable
     /// <summary>The connection pipeline each connection runs: the configured steps, then <see cref="Handler"/>.</summary>
     public ConnectionDelegate Pipeline { get; }
 
-    /// <summary>What the handler logged at warning level and above.</summary>
+    /// <summary>What the handler logged at the level asked for (warning and above by default).</summary>
     public CapturingLogger Log { get; }
 
     /// <summary>
@@ -69,6 +70,8 @@ internal sealed class InMemoryProxy : IAsyncDisposable
     /// <param name="steps">Connection steps to run before the HTTP handler.</param>
     /// <param name="heartbeat">A heartbeat to use (a test may tick it by hand); by default one of 100 ms owned by the proxy.</param>
     /// <param name="configure">Anything else about the config.</param>
+    /// <param name="logLevel">The lowest level <see cref="Log"/> keeps.</param>
+    /// <param name="requestLogLimiter">Caps the per-request debug lines; by default the gateway's 100 a second.</param>
     public static InMemoryProxy Start(
         IEnumerable<string> origins,
         Func<EntrypointConfig, EntrypointConfig>? entrypoint = null,
@@ -78,7 +81,9 @@ internal sealed class InMemoryProxy : IAsyncDisposable
         TimeSpan? drainTimeout = null,
         Action<ConnectionPipelineBuilder>? steps = null,
         Heartbeat? heartbeat = null,
-        Func<GatewayConfig, GatewayConfig>? configure = null)
+        Func<GatewayConfig, GatewayConfig>? configure = null,
+        LogLevel logLevel = LogLevel.Warning,
+        RequestLogLimiter? requestLogLimiter = null)
     {
         var config = new GatewayConfig
         {
@@ -87,7 +92,7 @@ internal sealed class InMemoryProxy : IAsyncDisposable
             Routers = routers ?? [RouterConfig.CatchAll("all", "origin")],
             DrainTimeout = drainTimeout ?? TimeSpan.FromSeconds(5),
         };
-        return new InMemoryProxy((configure ?? (c => c))(config), heartbeat, steps);
+        return new InMemoryProxy((configure ?? (c => c))(config), heartbeat, steps, requestLogLimiter, logLevel);
     }
 
     /// <summary>Opens an in-memory connection from 127.0.0.1 (or <paramref name="remoteEndPoint"/>) to the entrypoint.</summary>
@@ -125,16 +130,19 @@ internal sealed class InMemoryProxy : IAsyncDisposable
     }
 }
 
-/// <summary>Keeps what a handler logs at warning level and above, for tests that look.</summary>
+/// <summary>Keeps what a handler logs at <see cref="MinimumLevel"/> and above, for tests that look.</summary>
 internal sealed class CapturingLogger : ILogger
 {
     private readonly ConcurrentQueue<string> _entries = new();
 
+    public LogLevel MinimumLevel { get; init; } = LogLevel.Warning;
+
+    /// <summary>Each entry as "Level id: message".</summary>
     public IReadOnlyList<string> Entries => [.. _entries];
 
     public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
 
-    public bool IsEnabled(LogLevel logLevel) => logLevel >= LogLevel.Warning;
+    public bool IsEnabled(LogLevel logLevel) => logLevel >= MinimumLevel;
 
     public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
     {
