@@ -86,7 +86,7 @@ internal static class ValidateCommand
 
             string extra = service.LoadBalancing.HashKey is { } key ? $", hash key {key.Source}{(key.Name is null ? "" : " " + key.Name)}" : "";
             extra += service.LoadBalancing.StickySession is { } sticky ? $", sticky cookie {sticky.CookieName}" : "";
-            output.WriteLine($"  {service.Name}: {service.LoadBalancing.Policy}{extra}");
+            output.WriteLine($"  {service.Name}: {service.LoadBalancing.Policy}{WeightRatio(service.Destinations)}{extra}");
             foreach (DestinationConfig server in service.Destinations)
             {
                 output.WriteLine($"      {server.Address} (weight {server.Weight})");
@@ -119,6 +119,15 @@ internal static class ValidateCommand
             output.WriteLine($"access log: {log.Path} ({log.Format}, buffer {log.BufferSize} lines)");
         }
     }
+
+    /// <summary>
+    /// " (weighted 3:1)" when the servers' weights differ, which every strategy honours; nothing
+    /// when they are equal, since then the weights change nothing.
+    /// </summary>
+    private static string WeightRatio(IReadOnlyList<DestinationConfig> servers) =>
+        servers.DistinctBy(s => s.Weight).Skip(1).Any()
+            ? $" (weighted {string.Join(':', servers.Select(s => s.Weight.ToString(CultureInfo.InvariantCulture)))})"
+            : "";
 
     /// <summary>A middleware's option as TOML would write it inline: <c>["/api"]</c>, <c>{ X-Env = "prod" }</c>.</summary>
     internal static string FormatValue(object value) => value switch

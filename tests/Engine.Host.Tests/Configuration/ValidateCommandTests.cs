@@ -35,6 +35,22 @@ public sealed class ValidateCommandTests : IDisposable
     }
 
     [Fact]
+    public void Validate_ServersWithDifferentWeights_ShowsTheRatioBesideTheStrategy()
+    {
+        string path = _files.Write("gateway.toml", ConfigFiles.Minimal + """
+            weight = 3
+            [[services.app.load_balancer.servers]]
+            url = "http://127.0.0.1:18002"
+            """);
+        var output = new StringWriter();
+
+        int exitCode = ValidateCommand.Run(path, output, new StringWriter());
+
+        Assert.Equal(0, exitCode);
+        Assert.Contains($"  app: round_robin (weighted 3:1){Environment.NewLine}", output.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Validate_InvalidFile_PrintsEveryErrorAndReturns1()
     {
         string path = _files.Write("gateway.toml", ConfigFiles.Minimal.Replace("service = \"app\"", "service = \"ap\"\nprioriti = 1", StringComparison.Ordinal));
