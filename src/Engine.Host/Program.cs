@@ -67,6 +67,10 @@ internal static class Program
             }
             config = loaded.Config;
             HostLog.ConfigLoaded(log, configPath, config.Entrypoints.Count, config.Routers.Count, config.Services.Count);
+            foreach (string warning in loaded.Warnings)
+            {
+                HostLog.ConfigWarning(log, warning);
+            }
         }
         else if (command.Verb == Verb.Run)
         {

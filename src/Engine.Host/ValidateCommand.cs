@@ -8,7 +8,8 @@ namespace Engine.Host;
 /// <summary>
 /// <c>engine validate --config PATH</c>: loads a configuration the way <c>run</c> would and
 /// either summarizes what it would serve or lists every problem. Exit code 0 or 1, so it can
-/// gate a deploy (<c>engine validate -c new.toml &amp;&amp; systemctl reload engine</c>).
+/// gate a deploy (<c>engine validate -c new.toml &amp;&amp; systemctl reload engine</c>); warnings
+/// go to the error stream beside the summary and leave the exit code 0, as they leave a load alone.
 /// </summary>
 internal static class ValidateCommand
 {
@@ -30,6 +31,11 @@ internal static class ValidateCommand
             return 1;
         }
 
+        foreach (string warning in loaded.Warnings)
+        {
+            error.WriteLine(warning);
+        }
+
         WriteSummary(path, loaded, output);
         return 0;
     }
@@ -37,7 +43,8 @@ internal static class ValidateCommand
     internal static void WriteSummary(string path, LoadedConfig loaded, TextWriter output)
     {
         GatewayConfig config = loaded.Config;
-        output.WriteLine($"{path}: valid ({Count(loaded.Files.Count, "file")})");
+        string warnings = loaded.Warnings.Count == 0 ? "" : ", " + Count(loaded.Warnings.Count, "warning");
+        output.WriteLine($"{path}: valid ({Count(loaded.Files.Count, "file")}{warnings})");
         foreach (string file in loaded.Files)
         {
             output.WriteLine($"  {file}");
