@@ -33,7 +33,8 @@ internal sealed record CommandLine(Verb Verb, string? ConfigPath, string? Listen
 
           engine validate --config FILE|DIR
               Check a configuration without serving it: prints its entrypoints, routers and
-              services and exits 0, or prints every problem as file:line:column and exits 1.
+              services (and any warnings) and exits 0, or prints every problem as
+              file:line:column and exits 1.
 
           engine [run] [--log-level LEVEL]
               Run the embedded default: a proxy on http://127.0.0.1:8080/ in front of a

@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Net;
 using Engine.Core.Configuration;
 using Engine.Host.Admin;
+using Engine.Host.Configuration;
 using Engine.Host.Metrics;
 using Microsoft.Extensions.Logging;
 
@@ -50,7 +51,19 @@ public sealed partial class Gateway : IAdminBackend
     async Task<AdminApplyResult> IAdminBackend.ApplyConfigAsync(GatewayConfig config, CancellationToken cancellationToken)
     {
         ReloadResult result = await ReloadAsync(config, "admin_api", cancellationToken).ConfigureAwait(false);
-        return result.Success ? AdminApplyResult.Success(result.Version) : AdminApplyResult.Failure(result.Errors);
+        if (!result.Success)
+        {
+            return AdminApplyResult.Failure(result.Errors);
+        }
+
+        // Logged once here, as a file load logs its own (a file reload reaches ReloadAsync too,
+        // so logging there would say them twice); without a file there is no location to give.
+        foreach (ConfigProblem warning in GatewayConfigValidator.FindWarnings(config))
+        {
+            HostLog.ConfigWarning(_log, ConfigLoader.Render(new LocatedProblem(null, warning)));
+        }
+
+        return AdminApplyResult.Success(result.Version);
     }
 
     /// <summary>Opens the admin listener at start; a bind failure fails the start like an entrypoint's.</summary>

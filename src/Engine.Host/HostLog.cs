@@ -38,6 +38,10 @@ internal static partial class HostLog
     [LoggerMessage(EventId = 116, Level = LogLevel.Warning, Message = "Cannot watch {Directory} for configuration changes: {Reason}")]
     public static partial void ConfigWatchFailed(ILogger logger, string directory, string reason);
 
+    /// <summary>One warning of a config that loaded (it is served regardless), once per load or reload.</summary>
+    [LoggerMessage(EventId = 117, Level = LogLevel.Warning, Message = "{Warning}")]
+    public static partial void ConfigWarning(ILogger logger, string warning);
+
     [LoggerMessage(EventId = 120, Level = LogLevel.Information, Message = "Config reloaded: snapshot {Version}, {Routers} routers, {Services} services, in {Milliseconds:F1} ms.")]
     public static partial void ReloadApplied(ILogger logger, long version, int routers, int services, double milliseconds);
 

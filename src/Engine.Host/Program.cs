@@ -83,6 +83,10 @@ internal static class Program
                 return 1;
             }
             HostLog.ConfigLoaded(log, configPath, config.Entrypoints.Count, config.Routers.Count, config.Services.Count);
+            foreach (string warning in loaded.Warnings)
+            {
+                HostLog.ConfigWarning(log, warning);
+            }
         }
         else if (command.Verb == Verb.Run)
         {

@@ -8,7 +8,8 @@ namespace Engine.Host;
 /// <summary>
 /// <c>engine validate --config PATH</c>: loads a configuration the way <c>run</c> would and
 /// either summarizes what it would serve or lists every problem. Exit code 0 or 1, so it can
-/// gate a deploy (<c>engine validate -c new.toml &amp;&amp; systemctl reload engine</c>).
+/// gate a deploy (<c>engine validate -c new.toml &amp;&amp; systemctl reload engine</c>); warnings
+/// go to the error stream beside the summary and leave the exit code 0, as they leave a load alone.
 /// </summary>
 internal static class ValidateCommand
 {
@@ -30,6 +31,11 @@ internal static class ValidateCommand
             return 1;
         }
 
+        foreach (string warning in loaded.Warnings)
+        {
+            error.WriteLine(warning);
+        }
+
         WriteSummary(path, loaded, output);
         return 0;
     }
@@ -37,7 +43,8 @@ internal static class ValidateCommand
     internal static void WriteSummary(string path, LoadedConfig loaded, TextWriter output)
     {
         GatewayConfig config = loaded.Config;
-        output.WriteLine($"{path}: valid ({Count(loaded.Files.Count, "file")})");
+        string warnings = loaded.Warnings.Count == 0 ? "" : ", " + Count(loaded.Warnings.Count, "warning");
+        output.WriteLine($"{path}: valid ({Count(loaded.Files.Count, "file")}{warnings})");
         foreach (string file in loaded.Files)
         {
             output.WriteLine($"  {file}");
@@ -86,7 +93,7 @@ internal static class ValidateCommand
 
             string extra = service.LoadBalancing.HashKey is { } key ? $", hash key {key.Source}{(key.Name is null ? "" : " " + key.Name)}" : "";
             extra += service.LoadBalancing.StickySession is { } sticky ? $", sticky cookie {sticky.CookieName}" : "";
-            output.WriteLine($"  {service.Name}: {service.LoadBalancing.Policy}{extra}");
+            output.WriteLine($"  {service.Name}: {service.LoadBalancing.Policy}{WeightRatio(service.Destinations)}{extra}");
             foreach (DestinationConfig server in service.Destinations)
             {
                 output.WriteLine($"      {server.Address} (weight {server.Weight})");
@@ -127,6 +134,15 @@ internal static class ValidateCommand
             output.WriteLine($"log: {applicationLog.Level} level, {applicationLog.Format} to {applicationLog.File} (--log-level overrides the level)");
         }
     }
+
+    /// <summary>
+    /// " (weighted 3:1)" when the servers' weights differ, which every strategy honours; nothing
+    /// when they are equal, since then the weights change nothing.
+    /// </summary>
+    private static string WeightRatio(IReadOnlyList<DestinationConfig> servers) =>
+        servers.DistinctBy(s => s.Weight).Skip(1).Any()
+            ? $" (weighted {string.Join(':', servers.Select(s => s.Weight.ToString(CultureInfo.InvariantCulture)))})"
+            : "";
 
     /// <summary>A middleware's option as TOML would write it inline: <c>["/api"]</c>, <c>{ X-Env = "prod" }</c>.</summary>
     internal static string FormatValue(object value) => value switch

@@ -7,6 +7,14 @@ namespace Engine.Core.Configuration;
 /// </summary>
 public sealed record ConfigProblem(string KeyPath, string Message)
 {
+    /// <summary>
+    /// True for advice (<see cref="GatewayConfigValidator.FindWarnings"/>) rather than an error:
+    /// a warning never stops a config from loading.
+    /// </summary>
+    public bool IsWarning { get; init; }
+
+    public static ConfigProblem Warning(string keyPath, string message) => new(keyPath, message) { IsWarning = true };
+
     public override string ToString() => KeyPath.Length == 0 ? Message : $"{KeyPath}: {Message}";
 }
 

@@ -4,13 +4,18 @@ namespace Engine.Core.LoadBalancing;
 /// <c>weighted_round_robin</c>: nginx's smooth weighted round-robin (weights 5,1,1 give
 /// a,a,b,a,c,a,a), from a period precomputed by <see cref="SmoothWeightedSequence"/> and indexed
 /// by one shared ticket counter. See <see cref="SmoothWeightedSequence.MaxPeriod"/> for the cap
-/// on huge weight sums.
+/// on huge weight sums. <c>round_robin</c> uses the same picker whenever weights differ, so this
+/// name survives for configs that spell the intent out; with equal weights both rotate alike.
 /// </summary>
 public sealed class WeightedRoundRobinPolicy : ILoadBalancingPolicy
 {
     public string Name => LoadBalancingPolicyNames.WeightedRoundRobin;
 
-    public DestinationPicker CreatePicker(DestinationState[] destinations, LoadBalancingConfig config, Random random)
+    public DestinationPicker CreatePicker(DestinationState[] destinations, LoadBalancingConfig config, Random random) =>
+        CreateSmoothPicker(destinations);
+
+    /// <summary>The smooth weighted picker over <paramref name="destinations"/>, for this policy and <see cref="RoundRobinPolicy"/>.</summary>
+    internal static DestinationPicker CreateSmoothPicker(DestinationState[] destinations)
     {
         ArgumentNullException.ThrowIfNull(destinations);
         var weights = new int[destinations.Length];

@@ -7,7 +7,14 @@ namespace Engine.Host.Configuration;
 /// <summary>A loaded configuration and what it was read from, for a watcher to watch.</summary>
 /// <param name="Files">Full paths of every file read.</param>
 /// <param name="Directories">Full paths of the directories whose <c>*.toml</c> files were merged in: a new file there changes the config too.</param>
-public sealed record LoadedConfig(GatewayConfig Config, IReadOnlyList<string> Files, IReadOnlyList<string> Directories);
+public sealed record LoadedConfig(GatewayConfig Config, IReadOnlyList<string> Files, IReadOnlyList<string> Directories)
+{
+    /// <summary>
+    /// What the config says that is probably not meant (<see cref="GatewayConfigValidator.FindWarnings"/>),
+    /// rendered like errors: <c>file:line:column: warning: key.path: message</c>.
+    /// </summary>
+    public IReadOnlyList<string> Warnings { get; init; } = [];
+}
 
 /// <summary>
 /// Loads a <see cref="GatewayConfig"/> from TOML: a file, or a directory of <c>*.toml</c> files,
@@ -15,6 +22,7 @@ public sealed record LoadedConfig(GatewayConfig Config, IReadOnlyList<string> Fi
 /// <c>file:line:column: key.path: message</c>: TOML syntax (the first error of each file), unknown
 /// keys, wrong types, unset variables, and then what <see cref="GatewayConfigValidator"/> and the
 /// <see cref="MiddlewareRegistry"/> find, located through the key paths recorded while binding.
+/// A config that loads may still carry warnings, located the same way.
 /// </summary>
 public static class ConfigLoader
 {
@@ -60,18 +68,31 @@ public static class ConfigLoader
 
         if (context.Problems.Count > 0)
         {
-            throw CreateException(context.Problems, source.FilesRead);
+            LocatedProblem[] errors = InReadingOrder(context.Problems, source.FilesRead);
+            throw new GatewayConfigException([.. errors.Select(p => p.Problem)], [.. errors.Select(Render)]);
         }
 
-        return new LoadedConfig(config, source.FilesRead, source.Directories);
+        // :: Step 4: warnings, only for a config that loads (beside errors they mostly repeat them).
+        List<LocatedProblem> warnings = GatewayConfigValidator.FindWarnings(config).Select(w => new LocatedProblem(context.Locate(w.KeyPath), w)).ToList();
+        return new LoadedConfig(config, source.FilesRead, source.Directories)
+        {
+            Warnings = [.. InReadingOrder(warnings, source.FilesRead).Select(Render)],
+        };
     }
 
-    /// <summary>"file:line:column: key.path: message", or without the location when there is none.</summary>
-    internal static string Render(LocatedProblem problem) =>
-        problem.Position is { } position ? $"{position}: {problem.Problem}" : problem.Problem.ToString();
+    /// <summary>
+    /// "file:line:column: key.path: message", or without the location when there is none; a
+    /// warning says so after the location, as compilers do, so tools that jump to
+    /// "file:line:column:" still find it.
+    /// </summary>
+    internal static string Render(LocatedProblem problem)
+    {
+        string text = problem.Problem.IsWarning ? $"warning: {problem.Problem}" : problem.Problem.ToString();
+        return problem.Position is { } position ? $"{position}: {text}" : text;
+    }
 
     /// <summary>Problems in reading order: unlocated ones (missing files) first, then by file, line and column.</summary>
-    private static GatewayConfigException CreateException(List<LocatedProblem> problems, List<string> files)
+    private static LocatedProblem[] InReadingOrder(List<LocatedProblem> problems, List<string> files)
     {
         int FileIndex(TomlPosition? position)
         {
@@ -84,10 +105,9 @@ public static class ConfigLoader
             return index < 0 ? int.MaxValue : index;
         }
 
-        LocatedProblem[] ordered = [.. problems
+        return [.. problems
             .OrderBy(p => FileIndex(p.Position))
             .ThenBy(p => p.Position?.Line ?? 0)
             .ThenBy(p => p.Position?.Column ?? 0)];
-        return new GatewayConfigException([.. ordered.Select(p => p.Problem)], [.. ordered.Select(Render)]);
     }
 }

@@ -174,6 +174,11 @@ public sealed class ConfigWatcher : IAsyncDisposable
             return;
         }
 
+        foreach (string warning in loaded.Warnings)
+        {
+            HostLog.ConfigWarning(_logger, warning);
+        }
+
         // A new include directory or file is watched from now on, whether or not applying works:
         // the files on disk are what the next change is compared against.
         _current = loaded;

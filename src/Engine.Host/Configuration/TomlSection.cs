@@ -27,7 +27,7 @@ internal readonly struct TomlSection
             context.Positions[keyPath] = entry.KeyPosition;
             if (knownKeys is not null && !knownKeys.Contains(entry.Key))
             {
-                context.Report(entry.KeyPosition, keyPath, UnknownKeyMessage(entry.Key, knownKeys));
+                context.Report(entry.KeyPosition, keyPath, UnknownKeyMessage(path, entry.Key, knownKeys));
             }
         }
     }
@@ -44,11 +44,12 @@ internal readonly struct TomlSection
 
     public bool Has(string key) => Table.ContainsKey(key);
 
-    public static string UnknownKeyMessage(string key, IReadOnlyList<string> knownKeys)
+    /// <param name="tablePath">The table the key was found in; "" for the top level.</param>
+    public static string UnknownKeyMessage(string tablePath, string key, IReadOnlyList<string> knownKeys)
     {
-        if (NotYetSupported(key) is { } notYet)
+        if ((NotYetSupported(key) ?? TraefikVocabulary.Hint(tablePath, key, knownKeys)) is { } hint)
         {
-            return notYet;
+            return hint;
         }
 
         return knownKeys.Count == 0

@@ -23,6 +23,18 @@ public class AllocationTests
         AssertNoAllocation(table, new TestRouteInput(IPAddress.Parse("::ffff:203.0.113.9")));
     }
 
+    [Fact]
+    public void Pick_RoundRobinWithEqualWeights_AllocatesNothing()
+    {
+        // Every policy above sees differing weights, which give round_robin its smooth weighted
+        // picker; equal weights take the plain rotation, measured here.
+        DestinationState[] destinations = Lb.Equal(4);
+        destinations[1].IsHealthy = false;
+        DestinationTable table = DestinationTable.Create(LoadBalancingConfig.Default, destinations);
+
+        AssertNoAllocation(table, new TestRouteInput(IPAddress.Parse("203.0.113.9")));
+    }
+
     [Theory]
     [InlineData(HashKeySource.Header, "X-User")]
     [InlineData(HashKeySource.Cookie, "session")]

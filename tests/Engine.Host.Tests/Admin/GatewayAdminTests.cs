@@ -2,6 +2,7 @@ using System.Net;
 using System.Text;
 using System.Text.Json;
 using Engine.Core.Configuration;
+using Engine.Host.Admin;
 using Engine.Host.Tests.Proxy;
 using Engine.TestSupport.Net;
 using Xunit;
@@ -40,6 +41,27 @@ public sealed class GatewayAdminTests
         Assert.Equal("admin_api", lastReload.GetProperty("source").GetString());
         Assert.True(lastReload.GetProperty("succeeded").GetBoolean());
         Assert.Equal("ready\n", await client.GetStringAsync($"{admin}/readyz"));
+    }
+
+    [Fact]
+    public async Task ApplyConfig_WithAServiceNoRouterUses_IsAppliedAndLogsTheWarningOnce()
+    {
+        var config = new GatewayConfig
+        {
+            Entrypoints = [new EntrypointConfig("web", "127.0.0.1:0")],
+            Services = [new ServiceConfig("a", [new DestinationConfig("http://127.0.0.1:18001")])],
+            Routers = [RouterConfig.CatchAll("all", "a")],
+        };
+        var logs = new ListLoggerProvider();
+        using var loggerFactory = new Microsoft.Extensions.Logging.LoggerFactory([logs]);
+        await using var gateway = new Gateway(config, loggerFactory);
+        await gateway.StartAsync();
+
+        GatewayConfig withUnused = config with { Services = [.. config.Services, new ServiceConfig("b", [new DestinationConfig("http://127.0.0.1:18002")])] };
+        AdminApplyResult result = await ((IAdminBackend)gateway).ApplyConfigAsync(withUnused, CancellationToken.None);
+
+        Assert.True(result.Applied);
+        Assert.Single(logs.Messages, m => m == "warning: services.b: no router uses this service, directly or through a weighted service, so it never receives a request.");
     }
 
     [Fact]
@@ -84,5 +106,25 @@ public sealed class GatewayAdminTests
             (_, healthz, _) = await TestTools.CurlAsync($"-s http://127.0.0.1:{port}/healthz", maxSeconds: 2);
         }
         Assert.Equal("ok\n", healthz);
+    }
+
+    private sealed class ListLoggerProvider : Microsoft.Extensions.Logging.ILoggerProvider, Microsoft.Extensions.Logging.ILogger
+    {
+        private readonly System.Collections.Concurrent.ConcurrentQueue<string> _messages = new();
+
+        public IReadOnlyCollection<string> Messages => _messages;
+
+        public Microsoft.Extensions.Logging.ILogger CreateLogger(string categoryName) => this;
+
+        public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
+
+        public bool IsEnabled(Microsoft.Extensions.Logging.LogLevel logLevel) => true;
+
+        public void Log<TState>(Microsoft.Extensions.Logging.LogLevel logLevel, Microsoft.Extensions.Logging.EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
+            _messages.Enqueue(formatter(state, exception));
+
+        public void Dispose()
+        {
+        }
     }
 }

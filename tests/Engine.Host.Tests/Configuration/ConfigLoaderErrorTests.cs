@@ -31,6 +31,14 @@ public sealed class ConfigLoaderErrorTests : IDisposable
     }
 
     [Fact]
+    public void Load_NoEntrypointInAnyFile_IsAnError()
+    {
+        _files.Write("gateway.toml", ConfigFiles.Minimal.Replace("[entrypoints.web]\naddress = \"127.0.0.1:18000\"\n", "", StringComparison.Ordinal));
+
+        Assert.Equal(["entrypoints: the configuration defines no entrypoint, so the engine would serve nothing; add an [entrypoints.NAME] table with an address."], _files.Errors());
+    }
+
+    [Fact]
     public void Load_UnknownKey_ReportsItsLineColumnAndTheClosestKnownKey()
     {
         _files.Write("gateway.toml", ConfigFiles.Minimal + """

@@ -76,6 +76,20 @@ public sealed class ConfigWatcherTests : IDisposable
     }
 
     [Fact]
+    public async Task ReplacementWithAWarning_IsAppliedAndTheWarningLoggedOnce()
+    {
+        string path = _files.Write("gateway.toml", ConfigFiles.Minimal);
+        await using ConfigWatcher watcher = Start(path);
+
+        ReplaceAtomically(path, ConfigFiles.Minimal + "[services.old.load_balancer]\n[[services.old.load_balancer.servers]]\nurl = \"http://127.0.0.1:18009\"\n");
+
+        GatewayConfig next = await _applied.Reader.ReadAsync().AsTask().WaitAsync(s_patience);
+        Assert.Equal(["app", "old"], next.Services.Select(s => s.Name));
+        string warning = $"{path}:11:11: warning: services.old: no router uses this service, directly or through a weighted service, so it never receives a request.";
+        Assert.Single(_log.Messages, m => m == warning);
+    }
+
+    [Fact]
     public async Task NewFileInWatchedDirectory_IsMergedIn()
     {
         _files.Write("etc/10-base.toml", ConfigFiles.Minimal);

@@ -9,7 +9,7 @@ public sealed class ValidateCommandTests : IDisposable
     public void Dispose() => _files.Dispose();
 
     [Fact]
-    public void Validate_ValidFile_PrintsASummaryAndReturns0()
+    public void Validate_ValidFileWithAWarning_PrintsTheWarningAndASummaryAndReturns0()
     {
         string path = _files.Write("gateway.toml", ConfigFiles.Minimal.Replace("service = \"app\"\n", "service = \"app\"\npriority = 5\n", StringComparison.Ordinal) + """
             [services.canary.weighted]
@@ -27,10 +27,11 @@ public sealed class ValidateCommandTests : IDisposable
 
         int exitCode = ValidateCommand.Run(path, output, error);
 
+        // canary is not routed to: a warning, which leaves the exit code 0.
         Assert.Equal(0, exitCode);
-        Assert.Equal("", error.ToString());
+        Assert.Equal($"{path}:12:11: warning: services.canary: no router uses this service, directly or through a weighted service, so it never receives a request.{Environment.NewLine}", error.ToString());
         string summary = output.ToString();
-        Assert.Contains($"{path}: valid (1 file)", summary, StringComparison.Ordinal);
+        Assert.Contains($"{path}: valid (1 file, 1 warning)", summary, StringComparison.Ordinal);
         Assert.Contains("  web: http://127.0.0.1:18000", summary, StringComparison.Ordinal);
         Assert.Contains("  app: PathPrefix(`/`)", summary, StringComparison.Ordinal);
         Assert.Contains("priority 5 -> service app, on every entrypoint", summary, StringComparison.Ordinal);
@@ -38,6 +39,22 @@ public sealed class ValidateCommandTests : IDisposable
         Assert.Contains("      http://127.0.0.1:18001 (weight 1)", summary, StringComparison.Ordinal);
         Assert.Contains("  canary: weighted app (3)", summary, StringComparison.Ordinal);
         Assert.Contains("log: debug level, json to /var/log/engine.log (--log-level overrides the level)", summary, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Validate_ServersWithDifferentWeights_ShowsTheRatioBesideTheStrategy()
+    {
+        string path = _files.Write("gateway.toml", ConfigFiles.Minimal + """
+            weight = 3
+            [[services.app.load_balancer.servers]]
+            url = "http://127.0.0.1:18002"
+            """);
+        var output = new StringWriter();
+
+        int exitCode = ValidateCommand.Run(path, output, new StringWriter());
+
+        Assert.Equal(0, exitCode);
+        Assert.Contains($"  app: round_robin (weighted 3:1){Environment.NewLine}", output.ToString(), StringComparison.Ordinal);
     }
 
     [Fact]

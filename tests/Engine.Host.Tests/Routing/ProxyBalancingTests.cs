@@ -41,6 +41,20 @@ public sealed class ProxyBalancingTests
     }
 
     [Fact]
+    public async Task DefaultStrategy_HonoursWeights3To1_InTheSmoothOrder()
+    {
+        await using var a = ScriptedOrigin.Fixed("a");
+        await using var b = ScriptedOrigin.Fixed("b");
+        var service = new ServiceConfig("origin", [new(a.Url) { Weight = 3 }, new(b.Url) { Weight = 1 }]);
+        Assert.Equal(LoadBalancingPolicyNames.RoundRobin, service.LoadBalancing.Policy);
+        await using ProxyHarness proxy = await ProxyHarness.StartAsync([], services: [service]);
+
+        List<string> bodies = await GetManyAsync(proxy, 8);
+
+        Assert.Equal(["a", "a", "b", "a", "a", "a", "b", "a"], bodies);
+    }
+
+    [Fact]
     public async Task UnhealthyDestination_IsSkipped_And503WhenNoneIsHealthy()
     {
         await using var a = ScriptedOrigin.Fixed("a");
