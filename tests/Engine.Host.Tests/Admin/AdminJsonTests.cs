@@ -132,7 +132,7 @@ public sealed class AdminJsonTests
     [InlineData("{\n  \"entrypoints\": [\n    { \"name\": \"web\" \"address\": \"x\" }\n  ]\n}", "line 3, byte 21")]
     [InlineData("{ \"drain_timeout\": \"soon\" }", "($.drain_timeout): 'soon' is not a duration")]
     [InlineData("{ \"entrypoints\": [{ \"name\": \"web\" }] }", "address")]
-    [InlineData("{ \"drian_timeout\": \"1s\" }", "line 1, byte 3 ($): unknown key 'drian_timeout' in the gateway configuration.")]
+    [InlineData("{ \"drian_timeout\": \"1s\" }", "($.drian_timeout): unknown key 'drian_timeout' in the gateway configuration.")]
     [InlineData("{ \"routers\": [{ \"name\": \"r\", \"rule\": \"x\", \"service\": \"s\", \"prio\": 1 }] }", "unknown key 'prio' in the router section.")]
     [InlineData("{ \"entrypoints\": 5 }", "($.entrypoints): the value is not a list (a JSON array).")]
     [InlineData("{ \"entrypoints\": [{ \"name\": \"web\" }] }", "the entrypoint section is missing the required key 'address'.")]
