@@ -1,4 +1,5 @@
 using Engine.Core.Configuration;
+using Engine.Host.Configuration;
 using Engine.Http.Logging;
 
 namespace Engine.Host;
@@ -32,7 +33,7 @@ public sealed partial class Gateway
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ArgumentException)
         {
-            throw new GatewayConfigException([new ConfigProblem("access_log.path", $"cannot open '{config!.Path}': {ex.Message}")]);
+            throw new GatewayConfigException([new ConfigProblem("access_log.path", $"cannot open the access log '{config!.Path}': {FileProblem.Reason(ex, config.Path)}")]);
         }
 
         _runtime.AccessLog = next;

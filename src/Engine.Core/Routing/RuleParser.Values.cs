@@ -18,6 +18,9 @@ public static partial class RuleParser
     private static readonly SearchValues<char> s_sniChars =
         SearchValues.Create("-.0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz");
 
+    /// <summary>Longest regex an error message repeats; a longer one is named by its matcher and column only.</summary>
+    private const int MaxQuotedPatternLength = 80;
+
     private sealed partial class Parser
     {
         private void Validate(RuleMatcher matcher, List<int> columns)
@@ -175,8 +178,10 @@ public static partial class RuleParser
                 return;
             }
 
-            matcher.Pattern = RuleRegex.TryCreate(pattern, options, out string? error, out string? hint)
-                ?? throw Error(column, $"{matcher.Name}: {error}", hint);
+            // The pattern is quoted back (when short enough to read) because a rule may hold several.
+            string quoted = pattern.Length <= MaxQuotedPatternLength ? $"{matcher.Name}(`{pattern}`)" : matcher.Name;
+            matcher.Pattern = RuleRegex.TryCreate(pattern, options, out string? error, out string? detail, out string? hint)
+                ?? throw Error(column, $"{quoted}: {error}", hint, detail);
             regexCache?.Add(pattern, matcher.Pattern);
         }
     }

@@ -242,8 +242,8 @@ public static partial class RuleParser
         private RuleSyntaxException Error(Token at, string problem, string? expected = null, string? hint = null)
             => new(rule, at.Column, problem, expected, hint);
 
-        private RuleSyntaxException Error(int column, string problem, string? hint = null)
-            => new(rule, column, problem, null, hint);
+        private RuleSyntaxException Error(int column, string problem, string? hint = null, string? detail = null)
+            => new(rule, column, problem, null, hint, detail);
 
         private static string KindName(RuleKind ruleKind) => ruleKind == RuleKind.Http ? "HTTP" : "TCP";
 

@@ -13,7 +13,7 @@ namespace Engine.Core.Routing;
 /// Deliberately not translated: RE2's <c>$</c> without (?m) matches only at the very end, .NET's
 /// also before a final '\n'; <c>\d</c> is ASCII in RE2 and Unicode here.
 /// </summary>
-internal static class RuleRegex
+internal static partial class RuleRegex
 {
     public const RegexOptions Options = RegexOptions.NonBacktracking | RegexOptions.CultureInvariant;
 
@@ -26,15 +26,18 @@ internal static class RuleRegex
     ];
 
     /// <summary>
-    /// Validates the pattern and returns its regex, deferred when that is safe, or says why not
+    /// Validates the pattern and returns its regex, deferred when that is safe, or says why not:
+    /// <paramref name="error"/> is our sentence, <paramref name="detail"/> the regex parser's own
+    /// explanation when it has one (see RuleRegex.Errors.cs)
     /// (the message names no column; the parser adds it). A pattern that passes
     /// <see cref="ConstructsWithoutError"/> is only parsed here, by the backtracking engine's
     /// parser (the same parser, so the same errors and messages); any other is built now, so
     /// whatever the NonBacktracking engine refuses is still refused at compile time.
     /// </summary>
-    public static DeferredRegex? TryCreate(string pattern, RuleParserOptions options, out string? error, out string? hint)
+    public static DeferredRegex? TryCreate(string pattern, RuleParserOptions options, out string? error, out string? detail, out string? hint)
     {
         hint = null;
+        detail = null;
         if (pattern.Length > options.MaxRegexPatternLength)
         {
             error = $"regular expression is {pattern.Length} characters long, more than the limit of {options.MaxRegexPatternLength}";
@@ -63,12 +66,14 @@ internal static class RuleRegex
         }
         catch (ArgumentException e)
         {
-            error = $"invalid regular expression: {e.Message}";
+            error = "invalid regular expression";
+            detail = ExplainParseError(e);
             return null;
         }
         catch (NotSupportedException e)
         {
-            error = $"regular expression not supported by the linear-time engine: {e.Message}";
+            error = "regular expression not supported by the linear-time engine";
+            detail = ExplainUnsupported(e);
             hint = "backreferences, lookarounds and atomic groups are not available (as in Traefik's RE2)";
             return null;
         }

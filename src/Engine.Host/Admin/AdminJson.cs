@@ -79,7 +79,7 @@ public static partial class AdminJson
         string where = ex.LineNumber is long line
             ? string.Create(CultureInfo.InvariantCulture, $"line {line + 1}, byte {ex.BytePositionInLine + 1 ?? 1} ({path})")
             : path;
-        return $"{where}: {StripLocation(ex.Message)}";
+        return $"{where}: {Rephrase(StripLocation(ex.Message))}";
     }
 
     /// <summary>

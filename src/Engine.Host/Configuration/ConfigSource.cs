@@ -96,7 +96,7 @@ internal sealed class ConfigSource(BindingContext context)
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            context.Report(null, "", $"{path}: cannot read: {ex.Message}");
+            context.Report(null, "", $"{path}: cannot read: {FileProblem.Reason(ex, path)}");
             HasUnreadableFiles = true;
         }
     }
