@@ -164,7 +164,7 @@ public static partial class RuleParser
                 RuleKind other = kind == RuleKind.Http ? RuleKind.Tcp : RuleKind.Http;
                 if (MatcherCatalog.TryGet(other, text, out _))
                 {
-                    throw Error(name, $"'{text}' is a {KindName(other)} matcher and cannot be used in a {KindName(kind)} rule");
+                    throw Error(name, $"'{text}' is {WithArticle(other)} matcher and cannot be used in {WithArticle(kind)} rule");
                 }
 
                 string? suggestion = MatcherCatalog.Suggest(kind, text);
@@ -245,7 +245,7 @@ public static partial class RuleParser
         private RuleSyntaxException Error(int column, string problem, string? hint = null, string? detail = null)
             => new(rule, column, problem, null, hint, detail);
 
-        private static string KindName(RuleKind ruleKind) => ruleKind == RuleKind.Http ? "HTTP" : "TCP";
+        private static string WithArticle(RuleKind ruleKind) => ruleKind == RuleKind.Http ? "an HTTP" : "a TCP";
 
         private static string Describe(Token token) => token.Kind switch
         {

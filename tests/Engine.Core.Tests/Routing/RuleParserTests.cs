@@ -103,7 +103,7 @@ public class RuleParserTests
         { "PathRegexp(`(a`)", 12, "PathRegexp(`(a`): invalid regular expression at column 12: not enough )'s" },
         { "PathRegexp(`(a)\\1`)", 12, "PathRegexp(`(a)\\1`): regular expression not supported by the linear-time engine at column 12: it contains a backreference (\\ number); backreferences, lookarounds and atomic groups are not available (as in Traefik's RE2)" },
         { "HostRegexp(`{sub:[a-z]+}.example.com`)", 12, "HostRegexp(`{sub:[a-z]+}.example.com`): the v2 '{name:regex}' variable syntax is not supported at column 12; Traefik v3 takes a plain regular expression, e.g. HostRegexp(`^[a-z]+\\.example\\.com$`)" },
-        { "HostSNI(`a.com`)", 1, "'HostSNI' is a TCP matcher and cannot be used in a HTTP rule at column 1" },
+        { "HostSNI(`a.com`)", 1, "'HostSNI' is a TCP matcher and cannot be used in an HTTP rule at column 1" },
         { "Host(`a.com`) && #", 18, "unexpected character '#' at column 18" },
     };
 
@@ -128,7 +128,7 @@ public class RuleParserTests
 
     public static TheoryData<string, int, string> MalformedTcpRules => new()
     {
-        { "Host(`a.com`)", 1, "'Host' is a HTTP matcher and cannot be used in a TCP rule at column 1" },
+        { "Host(`a.com`)", 1, "'Host' is an HTTP matcher and cannot be used in a TCP rule at column 1" },
         { "HostSNl(`a.com`)", 1, "unknown matcher 'HostSNl' at column 1; did you mean HostSNI?" },
         { "ALPN(`acme-tls/1`)", 6, "ALPN value 'acme-tls/1' is reserved at column 6; the ACME TLS-ALPN-01 challenge is answered by the certificate resolver, not by a router" },
         { "HostSNI(``)", 9, "HostSNI value is empty at column 9; write HostSNI(`*`) to match every connection" },
