@@ -65,20 +65,41 @@ public sealed partial class DocumentationSnippetTests
         }
     }
 
-    [Fact]
-    public void ValidateOutput_ShownInReadme_IsWhatValidatePrints()
+    public static TheoryData<string, int> InvalidSnippets()
     {
-        List<Block> blocks = Blocks("README.md");
-        int invalid = blocks.FindIndex(b => b.Info == "toml invalid");
-        Assert.True(invalid >= 0 && invalid + 1 < blocks.Count, "README.md shows no invalid configuration with its validate output.");
-        Block shown = blocks[invalid + 1];
-        Assert.Equal("text", shown.Info);
+        var data = new TheoryData<string, int>();
+        foreach (string document in Documents())
+        {
+            List<Block> blocks = Blocks(document);
+            for (int i = 0; i < blocks.Count; i++)
+            {
+                if (blocks[i].Info == "toml invalid")
+                {
+                    data.Add(document, i);
+                }
+            }
+        }
+        return data;
+    }
+
+    [Fact]
+    public void Readme_ShowsAnInvalidConfigurationWithItsValidateOutput() =>
+        Assert.Contains(Blocks("README.md"), b => b.Info == "toml invalid");
+
+    [Theory]
+    [MemberData(nameof(InvalidSnippets))]
+    public void ValidateOutput_ShownAfterAnInvalidSnippet_IsWhatValidatePrints(string document, int index)
+    {
+        List<Block> blocks = Blocks(document);
+        Assert.True(index + 1 < blocks.Count && blocks[index + 1].Info == "text",
+            $"{document}:{blocks[index].Line}: a ```toml invalid block must be followed by the ```text block of what validate prints for it.");
+        Block shown = blocks[index + 1];
 
         string directory = Directory.CreateTempSubdirectory("engine-doc-").FullName;
         try
         {
             string path = Path.Combine(directory, "gateway.toml");
-            File.WriteAllText(path, blocks[invalid].Text);
+            File.WriteAllText(path, blocks[index].Text);
             var output = new StringWriter();
             var error = new StringWriter();
             int exit = ValidateCommand.Run(path, output, error, _ => null);
