@@ -115,6 +115,21 @@ public sealed partial class DocumentationSnippetTests
         }
     }
 
+    [Fact]
+    public void AdminApiDocs_MalformedJsonExample_IsWhatTheApiAnswers()
+    {
+        List<Block> blocks = Blocks("docs/admin-api.md");
+        int body = blocks.FindIndex(b => b.Info == "json" && b.Text.Contains(", ,", StringComparison.Ordinal));
+        Assert.True(body >= 0 && body + 1 < blocks.Count, "docs/admin-api.md no longer shows its malformed JSON example.");
+        using var answer = System.Text.Json.JsonDocument.Parse(blocks[body + 1].Text);
+        string documented = answer.RootElement.GetProperty("errors")[0].GetString()!;
+
+        bool read = Engine.Host.Admin.AdminJson.TryReadConfig(System.Text.Encoding.UTF8.GetBytes(blocks[body].Text), out _, out string? error);
+
+        Assert.False(read);
+        Assert.Equal(documented, error);
+    }
+
     private static void AssertLoads(string path, bool wholeConfiguration, string document, Block block)
     {
         try
