@@ -60,7 +60,8 @@ internal static class ValidateCommand
             output.WriteLine($"      limits: request line {SizeParser.Format(limits.MaxRequestLineSize)}, head {SizeParser.Format(limits.MaxRequestHeadSize)}, " +
                 $"{limits.MaxRequestHeaderCount} fields, body {(limits.MaxRequestBodySize is { } body ? SizeParser.Format(body) : "unlimited")}, " +
                 $"response head {SizeParser.Format(limits.MaxResponseHeadSize)}");
-            output.WriteLine($"      timeouts: request header {DurationParser.Format(timeouts.RequestHeaderTimeout)}, keep-alive {DurationParser.Format(timeouts.KeepAliveTimeout)}, body idle {DurationParser.Format(timeouts.BodyIdleTimeout)}");
+            output.WriteLine($"      timeouts: request header {DurationParser.Format(timeouts.RequestHeaderTimeout)}, keep-alive {DurationParser.Format(timeouts.KeepAliveTimeout)}, body idle {DurationParser.Format(timeouts.BodyIdleTimeout)}, " +
+                $"request body at least {(timeouts.MinRequestBodyRate == 0 ? "any rate" : $"{timeouts.MinRequestBodyRate} B/s after {DurationParser.Format(timeouts.MinRequestBodyRateGrace)}")}");
             if (entrypoint.Middlewares.Count > 0)
             {
                 output.WriteLine($"      middlewares (before each router's): {string.Join(", ", entrypoint.Middlewares)}");

@@ -92,8 +92,22 @@ public sealed record DownstreamTimeoutsConfig
     /// <summary>How long an idle keep-alive connection waits for its next request.</summary>
     public TimeSpan KeepAliveTimeout { get; init; } = TimeSpan.FromSeconds(75);
 
-    /// <summary>Longest pause in a body transfer, in either direction, before the exchange is aborted.</summary>
+    /// <summary>
+    /// Longest pause in a body transfer, in either direction. A client that pauses its request
+    /// body longer gets 408 (or a close once the response has started); one that stops reading
+    /// the response is closed.
+    /// </summary>
     public TimeSpan BodyIdleTimeout { get; init; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>
+    /// Slowest average request-body rate, in bytes per second, once <see cref="MinRequestBodyRateGrace"/>
+    /// has passed since the body began (Kestrel's MinRequestBodyDataRate model): a trickling
+    /// upload cannot hold an origin connection for long. 0 turns the check off.
+    /// </summary>
+    public long MinRequestBodyRate { get; init; } = 240;
+
+    /// <summary>How long a request body may run below <see cref="MinRequestBodyRate"/> at its start.</summary>
+    public TimeSpan MinRequestBodyRateGrace { get; init; } = TimeSpan.FromSeconds(5);
 
     public static DownstreamTimeoutsConfig Default { get; } = new();
 }

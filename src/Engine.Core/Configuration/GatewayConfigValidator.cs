@@ -84,6 +84,7 @@ public static partial class GatewayConfigValidator
             Positive(timeouts.RequestHeaderTimeout, $"{key}.timeouts.request_header", problems);
             Positive(timeouts.KeepAliveTimeout, $"{key}.timeouts.keep_alive", problems);
             Positive(timeouts.BodyIdleTimeout, $"{key}.timeouts.body_idle", problems);
+            Positive(timeouts.MinRequestBodyRateGrace, $"{key}.timeouts.min_body_rate_grace", problems);
         }
 
         return names;

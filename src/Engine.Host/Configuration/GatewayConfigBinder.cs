@@ -15,7 +15,7 @@ internal sealed partial class GatewayConfigBinder(BindingContext context)
     private static readonly string[] s_rootKeys = ["drain_timeout", "entrypoints", "routers", "services", "middlewares", "admin", "access_log", "log", "providers"];
     private static readonly string[] s_entrypointKeys = ["address", "protocol", "reuse_port", "limits", "timeouts", "middlewares"];
     private static readonly string[] s_limitKeys = ["max_request_line_size", "max_request_head_size", "max_request_header_count", "max_request_body_size", "max_response_head_size"];
-    private static readonly string[] s_timeoutKeys = ["request_header", "keep_alive", "body_idle"];
+    private static readonly string[] s_timeoutKeys = ["request_header", "keep_alive", "body_idle", "min_body_rate", "min_body_rate_grace"];
     private static readonly string[] s_routerKeys = ["rule", "service", "entrypoints", "priority", "middlewares"];
     private static readonly string[] s_adminKeys = ["address", "token", "reuse_port"];
     private static readonly string[] s_accessLogKeys = ["path", "format", "buffer_size"];
@@ -206,6 +206,8 @@ internal sealed partial class GatewayConfigBinder(BindingContext context)
                     RequestHeaderTimeout = timeouts.Duration("request_header") ?? d.RequestHeaderTimeout,
                     KeepAliveTimeout = timeouts.Duration("keep_alive") ?? d.KeepAliveTimeout,
                     BodyIdleTimeout = timeouts.Duration("body_idle") ?? d.BodyIdleTimeout,
+                    MinRequestBodyRate = timeouts.Size("min_body_rate", min: 0) ?? d.MinRequestBodyRate,
+                    MinRequestBodyRateGrace = timeouts.Duration("min_body_rate_grace") ?? d.MinRequestBodyRateGrace,
                 },
             };
         }

@@ -37,4 +37,6 @@ public enum RequestRejectionReason : byte
     InvalidStatusLine,
     /// <summary>A method the proxy does not forward: CONNECT (no tunnels on an HTTP entrypoint yet).</summary>
     MethodNotImplemented,
+    /// <summary>The request body paused longer than body_idle, or arrived slower than min_body_rate.</summary>
+    RequestBodyTimeout,
 }

@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.IO.Pipelines;
 using System.Runtime.CompilerServices;
+using Engine.Core.Timing;
 using Engine.Http.Http1;
 
 namespace Engine.Http.Proxy;
@@ -19,6 +20,16 @@ internal sealed partial class Http1ServerConnection
     private long _bodyRemaining;
     private long _bodyTotal;
     private ChunkedDecoder _requestDecoder;
+
+    // The request body's own clock, beside the phase's: the idle pause allowed before each read,
+    // and the minimum average rate after a grace period. The rate counts only time spent waiting
+    // for the client, not time the proxy itself waited on a slow origin (backpressure). Set on
+    // the reading thread, read by the heartbeat; MaxValue while no body read waits.
+    private long _requestBodyDeadline = long.MaxValue;
+    private long _requestBodyReadStarted;
+    private long _requestBodyWaited;
+    private long _requestBodyBytes;
+    private volatile bool _requestBodyTimedOut;
 
     // How the response in progress is framed toward the client.
     private ResponseFraming _responseFraming;
@@ -40,6 +51,36 @@ internal sealed partial class Http1ServerConnection
         _bodyTotal = 0;
         _bodyReadOutstanding = false;
         _requestDecoder.Reset();
+        _requestBodyWaited = 0;
+        _requestBodyBytes = 0;
+        _requestBodyTimedOut = false;
+    }
+
+    /// <summary>
+    /// The earlier of: a pause of body_idle from now, and the moment the time spent waiting for
+    /// the body would exceed what its bytes buy at min_body_rate (never before the grace period
+    /// is used up). Each read that brings data buys more time.
+    /// </summary>
+    private void ArmRequestBodyDeadline()
+    {
+        Heartbeat heartbeat = _entrypoint.Heartbeat;
+        long now = heartbeat.Now;
+        _requestBodyReadStarted = now;
+        long deadline = heartbeat.DeadlineAfter(_timeouts.BodyIdleTimeout);
+        long rate = _timeouts.MinRequestBodyRate;
+        if (rate > 0)
+        {
+            long grace = (long)(_timeouts.MinRequestBodyRateGrace.TotalSeconds * heartbeat.Frequency);
+            long earned = (long)((double)_requestBodyBytes / rate * heartbeat.Frequency);
+            deadline = Math.Min(deadline, now + Math.Max(grace, earned) - _requestBodyWaited);
+        }
+        Volatile.Write(ref _requestBodyDeadline, deadline);
+    }
+
+    private void DisarmRequestBodyDeadline()
+    {
+        Volatile.Write(ref _requestBodyDeadline, long.MaxValue);
+        _requestBodyWaited += _entrypoint.Heartbeat.Now - _requestBodyReadStarted;
     }
 
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
@@ -66,13 +107,15 @@ internal sealed partial class Http1ServerConnection
         long maxBody = _limits.MaxRequestBodySize ?? long.MaxValue;
         while (true)
         {
+            ArmRequestBodyDeadline();
             ReadResult result = await _input.ReadAsync();
+            DisarmRequestBodyDeadline();
             ReadOnlySequence<byte> buffer = result.Buffer;
             if (result.IsCanceled)
             {
                 // Every read is paired with an AdvanceTo, or the next read (the linger) throws.
                 _input.AdvanceTo(buffer.Start);
-                return new RequestBodyRead(RequestBodyStatus.Abandoned, default);
+                return new RequestBodyRead(_requestBodyTimedOut ? RequestBodyStatus.TimedOut : RequestBodyStatus.Abandoned, default);
             }
             if (_phase == ConnectionPhase.Body)
             {
@@ -97,6 +140,7 @@ internal sealed partial class Http1ServerConnection
                 {
                     case ChunkedStatus.Data:
                         _bodyTotal += data.Length;
+                        _requestBodyBytes += data.Length;
                         if (_bodyTotal > maxBody)
                         {
                             _input.AdvanceTo(buffer.End);
@@ -118,6 +162,7 @@ internal sealed partial class Http1ServerConnection
                 if (take > 0)
                 {
                     _bodyRemaining -= take;
+                    _requestBodyBytes += take;
                     _bodyConsumed = buffer.GetPosition(take);
                     _bodyReadOutstanding = true;
                     return new RequestBodyRead(RequestBodyStatus.Data, buffer.Slice(0, take), last: _bodyRemaining == 0);

@@ -103,8 +103,8 @@ internal sealed partial class Http1ServerConnection : IDownstream, ITrackedConne
 
     public string PhaseName => _phase.ToString();
 
-    /// <summary>When the current phase times out, in heartbeat timestamp units.</summary>
-    public long Deadline => Volatile.Read(ref _deadline);
+    /// <summary>When the current phase, or the request body read beside it, times out, in heartbeat timestamp units.</summary>
+    public long Deadline => Math.Min(Volatile.Read(ref _deadline), Volatile.Read(ref _requestBodyDeadline));
 
     public ReadOnlySpan<byte> ClientAddress => ((ReadOnlySpan<byte>)_clientAddress).Slice(0, _clientAddressLength);
 
@@ -212,6 +212,16 @@ internal sealed partial class Http1ServerConnection : IDownstream, ITrackedConne
     /// <summary>Called by the heartbeat when <see cref="Deadline"/> has passed.</summary>
     public void OnDeadlinePassed()
     {
+        if (Volatile.Read(ref _requestBodyDeadline) <= _entrypoint.Heartbeat.Now)
+        {
+            // The client paused its request body too long, or sends it too slowly: the body
+            // read ends with TimedOut and the exchange answers 408 (or closes, once the
+            // response has started). The phase's own deadline is judged on the next tick.
+            Volatile.Write(ref _requestBodyDeadline, long.MaxValue);
+            _requestBodyTimedOut = true;
+            _input.CancelPendingRead();
+            return;
+        }
         switch (_phase)
         {
             case ConnectionPhase.AwaitingUpstream:

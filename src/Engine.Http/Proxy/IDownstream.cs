@@ -96,6 +96,8 @@ internal enum RequestBodyStatus : byte
     Rejected,
     /// <summary>The read was cancelled because the exchange ended.</summary>
     Abandoned,
+    /// <summary>The client paused longer than body_idle, or sent slower than min_body_rate.</summary>
+    TimedOut,
 }
 
 /// <summary>One read of the request body.</summary>

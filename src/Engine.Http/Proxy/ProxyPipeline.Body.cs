@@ -1,5 +1,6 @@
 using System.IO.Pipelines;
 using System.Runtime.CompilerServices;
+using Engine.Http.Http1;
 
 namespace Engine.Http.Proxy;
 
@@ -46,6 +47,16 @@ internal sealed partial class ProxyPipeline
                 case RequestBodyStatus.Rejected:
                     exchange.Error = ProxyError.Rejected(read.Rejection);
                     upstream.Abort();
+                    return BodyOutcome.Rejected;
+                case RequestBodyStatus.TimedOut:
+                    // The client's timeout, not the origin's: 408 unless the response started.
+                    // An origin still waiting for the body is freed; one already answering
+                    // finishes its response.
+                    exchange.Error = ProxyError.Rejected(RequestRejectionReason.RequestBodyTimeout);
+                    if (!exchange.ResponseHeadReceived)
+                    {
+                        upstream.Abort();
+                    }
                     return BodyOutcome.Rejected;
                 default:
                     return BodyOutcome.Abandoned;

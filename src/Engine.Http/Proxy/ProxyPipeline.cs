@@ -297,6 +297,14 @@ internal sealed partial class ProxyPipeline(HttpConnectionHandler entrypoint)
         {
             return ExchangeOutcome.Close;
         }
+        if (requestOutcome == BodyOutcome.Rejected)
+        {
+            // Too late for an answer of the proxy's own (the response started): counted, logged
+            // as what the client did, and the connection closes.
+            _metrics.OnRejected(exchange.Error.Rejection);
+            entrypoint.Log.RequestRejected(downstream.ConnectionId, exchange.Error.Rejection, 0);
+            return ExchangeOutcome.Close;
+        }
         if (requestOutcome != BodyOutcome.Completed)
         {
             // The response went out before the client finished its body; the rest of it is

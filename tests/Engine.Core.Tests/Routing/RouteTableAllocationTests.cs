@@ -36,11 +36,18 @@ public class RouteTableAllocationTests
         int matched = MatchAll(table, views, s_requests, rounds: 50);
         Assert.Equal(8 * 50 * 2, matched);
 
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        matched = MatchAll(table, views, s_requests, rounds: 2_000);
-        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        // Best of three rounds, like the proxy's allocation tests: a one-off allocation by the
+        // runtime (a tier-up on a loaded machine was seen once: 6.5 KB) is not the matcher's, and
+        // an allocation per match would show in every round.
+        long allocated = long.MaxValue;
+        for (int round = 0; round < 3; round++)
+        {
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            matched = MatchAll(table, views, s_requests, rounds: 2_000);
+            allocated = Math.Min(allocated, GC.GetAllocatedBytesForCurrentThread() - before);
+            Assert.Equal(8 * 2_000 * 2, matched);
+        }
 
-        Assert.Equal(8 * 2_000 * 2, matched);
         Assert.Equal(0, allocated);
     }
 
