@@ -39,4 +39,6 @@ public enum RequestRejectionReason : byte
     MethodNotImplemented,
     /// <summary>The request body paused longer than body_idle, or arrived slower than min_body_rate.</summary>
     RequestBodyTimeout,
+    /// <summary>The request head did not arrive within request_header.</summary>
+    RequestHeaderTimeout,
 }

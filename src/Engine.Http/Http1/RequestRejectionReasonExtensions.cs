@@ -10,7 +10,7 @@ public static class RequestRejectionReasonExtensions
         RequestRejectionReason.HeadersTooLarge or RequestRejectionReason.TooManyHeaders => 431,
         RequestRejectionReason.BodyTooLarge => 413,
         RequestRejectionReason.MethodNotImplemented => 501,
-        RequestRejectionReason.RequestBodyTimeout => 408,
+        RequestRejectionReason.RequestBodyTimeout or RequestRejectionReason.RequestHeaderTimeout => 408,
         _ => 400,
     };
 }

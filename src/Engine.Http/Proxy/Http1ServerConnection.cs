@@ -73,6 +73,9 @@ internal sealed partial class Http1ServerConnection : IDownstream, ITrackedConne
     private volatile ConnectionPhase _phase;
     private volatile bool _draining;
     private volatile bool _downstreamReset;
+    // Set by the heartbeat when the keep-alive or request-header timeout passed: the head read
+    // ends gracefully instead of the socket being aborted.
+    private volatile bool _waitTimedOut;
     private bool _linger;
 
     public Http1ServerConnection(ConnectionContext connection, HttpConnectionHandler entrypoint)
@@ -233,6 +236,14 @@ internal sealed partial class Http1ServerConnection : IDownstream, ITrackedConne
                     upstream.Abort();
                 }
                 break;
+            case ConnectionPhase.Idle or ConnectionPhase.ReadingHead when !_waitTimedOut:
+                // First strike: end the wait the way clients expect, not with a reset. An idle
+                // keep-alive connection closes with a FIN; a head that stalls gets 408, then a
+                // lingering close. The heartbeat aborts if even that takes longer than this.
+                _waitTimedOut = true;
+                Volatile.Write(ref _deadline, _entrypoint.Heartbeat.DeadlineAfter(s_closeTimeout));
+                _input.CancelPendingRead();
+                break;
             case ConnectionPhase.Idle or ConnectionPhase.ReadingHead or ConnectionPhase.Body or ConnectionPhase.Closing:
                 CurrentUpstream?.Abort();
                 _connection.Abort();
@@ -268,6 +279,7 @@ internal sealed partial class Http1ServerConnection : IDownstream, ITrackedConne
     private async ValueTask<bool> ReadRequestHeadAsync()
     {
         _headConsumed = false;
+        _waitTimedOut = false;
         SetPhase(ConnectionPhase.Idle, _timeouts.KeepAliveTimeout);
         bool started = false;
         while (true)
@@ -279,6 +291,16 @@ internal sealed partial class Http1ServerConnection : IDownstream, ITrackedConne
                 {
                     _input.AdvanceTo(result.Buffer.Start);
                     _headConsumed = true;
+                    return false;
+                }
+                if (_waitTimedOut)
+                {
+                    _input.AdvanceTo(result.Buffer.End);
+                    _headConsumed = true;
+                    if (started)
+                    {
+                        await AnswerHeadTimeoutAsync(result.Buffer.Length);
+                    }
                     return false;
                 }
                 // A cancel meant for a request-body forwarder that had already finished.
@@ -338,6 +360,23 @@ internal sealed partial class Http1ServerConnection : IDownstream, ITrackedConne
             }
             _input.AdvanceTo(buffer.Start, buffer.End);
         }
+    }
+
+    /// <summary>
+    /// The request head did not arrive within request_header: 408 (RFC 9110 §15.5.9), counted
+    /// as the client's, then a lingering close so that the answer is not lost to a reset.
+    /// </summary>
+    private async ValueTask AnswerHeadTimeoutAsync(long requestBytes)
+    {
+        const RequestRejectionReason reason = RequestRejectionReason.RequestHeaderTimeout;
+        _metrics.OnRejected(reason);
+        _entrypoint.Log.RequestRejected(_id, reason, (int)Math.Min(requestBytes, int.MaxValue));
+        ProxyExchange exchange = _exchange!;
+        BeginExchange(exchange, requestBytes);
+        exchange.Error = ProxyError.Rejected(reason);
+        await SendStatusAsync(exchange, 408, close: true);
+        _pipeline.Log(exchange);
+        _linger = true;
     }
 
     private static ReadOnlySequence<byte> SkipEmptyLines(ReadOnlySequence<byte> buffer)
