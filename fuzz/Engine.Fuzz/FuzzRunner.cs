@@ -42,11 +42,17 @@ public static class FuzzRunner
     private const int MaxCorpus = 2000;
 
     /// <summary>Every target, in the order <c>--target all</c> runs them.</summary>
-    public static IReadOnlyList<IFuzzTarget> AllTargets() => [.. HttpTargets(), .. ConfigTargets()];
+    public static IReadOnlyList<IFuzzTarget> AllTargets() => [.. HttpTargets(), .. ConfigTargets(), .. StreamTargets()];
 
     /// <summary>The HTTP/1.1 wire parsers: request head, response head, chunked body.</summary>
     public static IReadOnlyList<IFuzzTarget> HttpTargets() =>
         [new Http1.RequestHeadTarget(), new Http1.ResponseHeadTarget(), new Http1.ChunkedBodyTarget()];
+
+    /// <summary>
+    /// The proxy end to end: pipelined requests and bodies on one in-memory connection, checked
+    /// against what the origin must receive. Slower per input (a real origin on loopback).
+    /// </summary>
+    public static IReadOnlyList<IFuzzTarget> StreamTargets() => [new Stream.PipelinedStreamTarget()];
 
     /// <summary>The configuration parsers: TOML documents and router rules.</summary>
     public static IReadOnlyList<IFuzzTarget> ConfigTargets() =>

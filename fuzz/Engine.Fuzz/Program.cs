@@ -10,7 +10,8 @@ internal static class Program
 
         Usage: dotnet run -c Release --project fuzz/Engine.Fuzz -- [options]
 
-          --target NAME|all     http1-request, http1-response, chunked, toml, rule, or all (default all)
+          --target NAME|all     http1-request, http1-response, chunked, toml, rule, http1-stream
+                                (pipelined requests through the whole proxy), or all (default all)
           --iterations N        inputs to run in total, shared between targets (default 200000)
           --seed N              seed of every random choice; same seed, same inputs (default 1)
           --time-limit SECONDS  stop after this long even if iterations remain

@@ -312,7 +312,9 @@ internal sealed partial class Http1ServerConnection : IDownstream, ITrackedConne
             {
                 // RFC 9112 §2.2: a server SHOULD ignore empty lines received before a request-line.
                 buffer = SkipEmptyLines(buffer);
-                if (buffer.IsEmpty)
+                // A lone CR at the end may be the first half of an empty line's CRLF: wait for
+                // the next byte before deciding that a request has started.
+                if (buffer.IsEmpty || (buffer.Length == 1 && buffer.FirstSpan[0] == (byte)'\r' && !result.IsCompleted))
                 {
                     _input.AdvanceTo(buffer.Start, result.Buffer.End);
                     if (result.IsCompleted)

@@ -82,4 +82,19 @@ public sealed class PipeliningTests
 
         Assert.Equal(expected, seen);
     }
+
+    [Fact]
+    public async Task EmptyLineBeforeARequest_SplitBetweenItsCrAndLf_IsIgnored()
+    {
+        await using var origin = new ScriptedOrigin(exchange => exchange.RespondAsync(200, exchange.Request.StartLine));
+        await using InMemoryProxy proxy = InMemoryProxy.Start([origin.Url]);
+        await using InMemoryClient client = proxy.Connect(timeout: TimeSpan.FromSeconds(5));
+
+        // Found by the http1-stream fuzz target: the lone CR was taken for the start of a request.
+        await client.SendAsync("\r");
+        await Task.Delay(50);
+        await client.SendAsync("\nGET /after HTTP/1.1\r\nHost: x\r\n\r\n");
+
+        Assert.Equal("GET /after HTTP/1.1", (await client.Reader.ReadResponseAsync())!.BodyText);
+    }
 }
