@@ -57,6 +57,7 @@ public sealed class PipelinedStreamTarget : IFuzzTarget
         private readonly ScriptedOrigin _origin;
         private readonly ConnectionDelegate _pipeline;
         private readonly ErrorLog _log = new();
+        private readonly ProxyMetrics _metrics = new();
 
         public Harness()
         {
@@ -67,23 +68,28 @@ public sealed class PipelinedStreamTarget : IFuzzTarget
             });
             var config = new GatewayConfig
             {
-                Entrypoints = [new EntrypointConfig("web", "127.0.0.1:0")],
+                Entrypoints = [new EntrypointConfig("web", "127.0.0.1:0") { Timeouts = new DownstreamTimeoutsConfig { MinRequestBodyRate = 0 } }],
                 Services = [new ServiceConfig("origin", [new DestinationConfig(_origin.Url)])],
                 Routers = [RouterConfig.CatchAll("all", "origin")],
             };
             var heartbeat = new Heartbeat(TimeSpan.FromMilliseconds(100));
-            var metrics = new ProxyMetrics();
-            ProxySnapshot snapshot = ProxySnapshot.Build(config, new SocketConnectionFactory(SocketTransportOptions.Default), heartbeat, metrics);
-            var runtime = new ProxyRuntime(snapshot, metrics);
+            ProxySnapshot snapshot = ProxySnapshot.Build(config, new SocketConnectionFactory(SocketTransportOptions.Default), heartbeat, _metrics);
+            var runtime = new ProxyRuntime(snapshot, _metrics);
             var tracker = new ConnectionTracker(heartbeat);
             heartbeat.Register(tracker);
             var handler = new HttpConnectionHandler(config.Entrypoints[0], runtime, tracker, _log);
             _pipeline = new ConnectionPipelineBuilder().Build(handler.OnConnectedAsync);
         }
 
+        /// <summary>What the proxy has counted since it started: explains a finding's cause.</summary>
+        private string Counters() =>
+            $"retries {_metrics.Retries}, client aborts {_metrics.ClientAborts}, rejections {_metrics.TotalRejections}, upstream errors " +
+            string.Join(", ", Enum.GetValues<UpstreamErrorKind>().Where(k => _metrics.UpstreamErrors(k) > 0).Select(k => $"{k} {_metrics.UpstreamErrors(k)}"));
+
         public async Task RunAsync(StreamProgram program)
         {
             _received.Clear();
+            _log.Clear();
             await using InMemoryClient client = InMemoryClient.Start(_pipeline, timeout: s_patience);
             foreach (byte[] write in program.Writes)
             {
@@ -95,18 +101,18 @@ public sealed class PipelinedStreamTarget : IFuzzTarget
             {
                 ProgramRequest sent = program.Requests[i];
                 RawMessage response = await client.Reader.ReadResponseAsync()
-                    ?? throw new FuzzFindingException($"the connection closed before response {i + 1} of {program.Requests.Count}.");
+                    ?? throw new FuzzFindingException($"the connection closed before response {i + 1} of {program.Requests.Count}; the proxy logged: {_log.Recent()}; counted so far: {Counters()}");
                 string expected = $"{sent.Method} {sent.Target} {sent.Body.Length}";
                 if (response.Status != 200 || response.BodyText != expected)
                 {
-                    throw new FuzzFindingException($"response {i + 1}: expected 200 '{expected}', got {response.Status} '{response.BodyText}'.");
+                    throw new FuzzFindingException($"response {i + 1}: expected 200 '{expected}', got {response.Status} '{response.BodyText}'; the proxy logged: {_log.Recent()}");
                 }
             }
 
             ProgramRequest[] received = [.. _received];
             if (received.Length != program.Requests.Count)
             {
-                throw new FuzzFindingException($"the origin received {received.Length} requests for {program.Requests.Count} sent.");
+                throw new FuzzFindingException($"the origin received {received.Length} requests for {program.Requests.Count} sent; counted so far: {Counters()}");
             }
             for (int i = 0; i < received.Length; i++)
             {
@@ -123,19 +129,31 @@ public sealed class PipelinedStreamTarget : IFuzzTarget
         }
     }
 
-    /// <summary>Keeps the first error the proxy logs (an unhandled exception on a connection is a finding).</summary>
+    /// <summary>
+    /// Keeps the first error the proxy logs (an unhandled exception on a connection is a
+    /// finding), and the last few lines at debug and above to explain other findings.
+    /// </summary>
     private sealed class ErrorLog : ILogger
     {
+        private readonly ConcurrentQueue<string> _recent = new();
         private string? _error;
 
         public string? TakeError() => Interlocked.Exchange(ref _error, null);
 
+        public string Recent() => _recent.IsEmpty ? "nothing" : string.Join(" | ", _recent);
+
+        public void Clear() => _recent.Clear();
+
         public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
 
-        public bool IsEnabled(LogLevel logLevel) => logLevel >= LogLevel.Error;
+        public bool IsEnabled(LogLevel logLevel) => logLevel >= LogLevel.Debug;
 
         public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
         {
+            _recent.Enqueue($"{logLevel} {eventId.Id}: {formatter(state, exception)}");
+            while (_recent.Count > 8 && _recent.TryDequeue(out _))
+            {
+            }
             if (logLevel >= LogLevel.Error)
             {
                 Interlocked.CompareExchange(ref _error, $"{formatter(state, exception)} {exception}", null);
