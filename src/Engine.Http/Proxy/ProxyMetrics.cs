@@ -140,4 +140,9 @@ public enum UpstreamErrorKind
     NoDestination,
     /// <summary>The destination's pool was at its connection limit for the whole connect timeout.</summary>
     PoolFull,
+    /// <summary>
+    /// The engine could not create a socket to connect with: out of file descriptors (EMFILE,
+    /// ENFILE) or socket memory (ENOBUFS, ENOMEM). The engine's own limit, not the upstream's.
+    /// </summary>
+    SocketLimit,
 }
