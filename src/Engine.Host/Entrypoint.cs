@@ -35,7 +35,8 @@ public sealed class Entrypoint
         var http = new HttpConnectionHandler(config, runtime, tracker, loggers.CreateLogger("Engine.Http"));
         ConnectionDelegate pipeline = new ConnectionPipelineBuilder().Build(http.OnConnectedAsync);
         EndPoint endPoint = EndpointParser.ParseListenAddress(config.Address);
-        var listener = new EntrypointListener(config.Name, endPoint, pipeline, tracker, loggers.CreateLogger("Engine.Http"), transport, config.ReusePort);
+        var listener = new EntrypointListener(config.Name, endPoint, pipeline, tracker, loggers.CreateLogger("Engine.Http"), transport, config.ReusePort,
+            runtime.Metrics.ForAcceptErrors(config.Name));
         return new Entrypoint(listener, http);
     }
 

@@ -21,15 +21,46 @@ internal sealed class EngineProcess : IAsyncDisposable
 
     public int Id => _process.Id;
 
-    public static EngineProcess Start(string arguments)
+    public static EngineProcess Start(string arguments) => Start("dotnet", $"exec {EngineDll} {arguments}");
+
+    /// <summary>
+    /// Starts the engine with at most <paramref name="openFiles"/> file descriptors (soft and hard
+    /// limit, through util-linux prlimit, which execs the engine in place: the PID is the engine's).
+    /// </summary>
+    public static EngineProcess StartWithOpenFileLimit(string arguments, int openFiles) =>
+        Start("prlimit", $"--nofile={openFiles}:{openFiles} dotnet exec {EngineDll} {arguments}");
+
+    private static string EngineDll => Path.Combine(AppContext.BaseDirectory, "engine.dll");
+
+    private static EngineProcess Start(string file, string arguments)
     {
-        string engineDll = Path.Combine(AppContext.BaseDirectory, "engine.dll");
-        return new EngineProcess(Process.Start(new ProcessStartInfo("dotnet", $"exec {engineDll} {arguments}")
+        return new EngineProcess(Process.Start(new ProcessStartInfo(file, arguments)
         {
             UseShellExecute = false,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         })!);
+    }
+
+    /// <summary>File descriptors the process holds now (Linux: the entries of /proc/PID/fd).</summary>
+    public int OpenDescriptors => Directory.GetFileSystemEntries($"/proc/{_process.Id}/fd").Length;
+
+    /// <summary>
+    /// CPU time the process used so far, user plus system (Linux: utime and stime of
+    /// /proc/PID/stat, in clock ticks of 1/100 s, USER_HZ on every mainstream architecture).
+    /// </summary>
+    public TimeSpan CpuTime
+    {
+        get
+        {
+            string stat = File.ReadAllText($"/proc/{_process.Id}/stat");
+            // The command name (field 2) may hold spaces; the fields after its ')' do not.
+            string[] fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+            // fields[0] is field 3 (state): utime is field 14, stime field 15.
+            long ticks = long.Parse(fields[11], System.Globalization.CultureInfo.InvariantCulture)
+                + long.Parse(fields[12], System.Globalization.CultureInfo.InvariantCulture);
+            return TimeSpan.FromMilliseconds(ticks * 10);
+        }
     }
 
     /// <summary>Waits for the process to exit on its own; fails the test if it is still running after <paramref name="timeout"/>.</summary>

@@ -22,7 +22,17 @@ public sealed class SocketConnectionFactory(SocketTransportOptions? options = nu
     /// <summary>Connects within <paramref name="timeout"/>; failures come back as a value.</summary>
     public async ValueTask<ConnectResult> TryConnectAsync(EndPoint endpoint, TimeSpan timeout, CancellationToken cancellationToken = default)
     {
-        var socket = new Socket(endpoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = _options.NoDelay };
+        Socket socket;
+        try
+        {
+            socket = new Socket(endpoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = _options.NoDelay };
+        }
+        catch (SocketException ex)
+        {
+            // socket(2) itself fails when the process is out of descriptors (EMFILE): that is a
+            // failed connect like any other, for the caller to answer, not a crash of the exchange.
+            return new ConnectResult(ex.SocketErrorCode);
+        }
         using var timeoutSource = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         if (timeout != Timeout.InfiniteTimeSpan)
         {
@@ -48,7 +58,7 @@ public sealed class SocketConnectionFactory(SocketTransportOptions? options = nu
     }
 }
 
-/// <summary>A connected socket, or why there is none (refused, timed out, unreachable).</summary>
+/// <summary>A connected socket, or why there is none (refused, timed out, unreachable, no descriptor for a socket).</summary>
 public readonly struct ConnectResult
 {
     public ConnectResult(SocketConnection connection)

@@ -9,17 +9,30 @@ namespace Engine.Core.Transport;
 /// accept failures that concern one connection (the peer reset during the handshake) are
 /// skipped, and only unbinding ends the loop with null.
 /// </summary>
+/// <remarks>
+/// Out of file descriptors (EMFILE) or socket memory, accept fails at once while the listening
+/// socket stays readable: retrying at once spins a core and starves the connections already
+/// open. The listener pauses instead, 10 ms doubling to 500 ms (nginx's <c>ngx_event_accept</c>
+/// also disables accepting for 500 ms on EMFILE/ENFILE), and the first accept that succeeds
+/// resets the pause. Clients wait in the backlog meanwhile and are accepted when a descriptor frees.
+/// </remarks>
 public sealed class SocketConnectionListener : IConnectionListener
 {
     private readonly Socket _listenSocket;
     private readonly SocketTransportOptions _options;
     private readonly SocketAcceptor _acceptor;
+    private readonly IAcceptObserver? _observer;
+    private readonly CancellationTokenSource _unbinding = new();
     private int _unbound;
 
-    private SocketConnectionListener(Socket listenSocket, SocketTransportOptions options)
+    internal static readonly TimeSpan FirstAcceptPause = TimeSpan.FromMilliseconds(10);
+    internal static readonly TimeSpan LongestAcceptPause = TimeSpan.FromMilliseconds(500);
+
+    private SocketConnectionListener(Socket listenSocket, SocketTransportOptions options, IAcceptObserver? observer)
     {
         _listenSocket = listenSocket;
         _options = options;
+        _observer = observer;
         _acceptor = new SocketAcceptor(options.Scheduler);
         EndPoint = listenSocket.LocalEndPoint!;
     }
@@ -34,7 +47,8 @@ public sealed class SocketConnectionListener : IConnectionListener
     /// Share the address with other listeners that ask for it too (SO_REUSEPORT: the kernel spreads
     /// new connections across them), for a zero-downtime restart of a second engine beside the first.
     /// </param>
-    public static SocketConnectionListener Bind(EndPoint endPoint, SocketTransportOptions options, bool reusePort = false)
+    /// <param name="observer">Told about failed accepts and pauses, for logs and metrics.</param>
+    public static SocketConnectionListener Bind(EndPoint endPoint, SocketTransportOptions options, bool reusePort = false, IAcceptObserver? observer = null)
     {
         var socket = new Socket(endPoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
         try
@@ -57,7 +71,7 @@ public sealed class SocketConnectionListener : IConnectionListener
             socket.Dispose();
             throw;
         }
-        return new SocketConnectionListener(socket, options);
+        return new SocketConnectionListener(socket, options, observer);
     }
 
     // <sys/socket.h> on Linux (asm-generic/socket.h); other Unixes number them differently.
@@ -103,6 +117,9 @@ public sealed class SocketConnectionListener : IConnectionListener
 
     public async ValueTask<ConnectionContext?> AcceptAsync(CancellationToken cancellationToken = default)
     {
+        int failedAttempts = 0;
+        long pausedSince = 0;
+        TimeSpan pause = FirstAcceptPause;
         while (Volatile.Read(ref _unbound) == 0)
         {
             SocketOperationResult result = await _acceptor.AcceptAsync(_listenSocket);
@@ -114,12 +131,31 @@ public sealed class SocketConnectionListener : IConnectionListener
                 {
                     return null;
                 }
-                // ECONNABORTED and friends concern one connection; keep accepting.
+                AcceptErrorReason reason = AcceptErrors.Classify(result.Error);
+                _observer?.OnAcceptError(reason);
+                if (!reason.PausesAccepting())
+                {
+                    continue;
+                }
+                if (failedAttempts++ == 0)
+                {
+                    pausedSince = Environment.TickCount64;
+                    _observer?.OnAcceptsPaused(reason, result.Error);
+                }
+                if (!await PauseAsync(pause).ConfigureAwait(false))
+                {
+                    return null;
+                }
+                pause = TimeSpan.FromTicks(Math.Min(pause.Ticks * 2, LongestAcceptPause.Ticks));
                 continue;
             }
             if (accepted == null)
             {
                 continue;
+            }
+            if (failedAttempts > 0)
+            {
+                _observer?.OnAcceptsResumed(failedAttempts, TimeSpan.FromMilliseconds(Environment.TickCount64 - pausedSince));
             }
             accepted.NoDelay = _options.NoDelay;
             // An accepted socket's local port is the listener's: no getsockname per connection.
@@ -130,11 +166,26 @@ public sealed class SocketConnectionListener : IConnectionListener
         return null;
     }
 
+    /// <summary>Waits before the next accept; false when the listener was unbound meanwhile.</summary>
+    private async ValueTask<bool> PauseAsync(TimeSpan pause)
+    {
+        try
+        {
+            await Task.Delay(pause, _unbinding.Token).ConfigureAwait(false);
+            return true;
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
+        }
+    }
+
     /// <summary>Stops accepting; connections already accepted are untouched.</summary>
     public ValueTask UnbindAsync(CancellationToken cancellationToken = default)
     {
         if (Interlocked.Exchange(ref _unbound, 1) == 0)
         {
+            _unbinding.Cancel();
             _listenSocket.Dispose();
         }
         return ValueTask.CompletedTask;

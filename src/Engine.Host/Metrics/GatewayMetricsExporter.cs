@@ -1,5 +1,7 @@
 using System.Buffers;
+using Engine.Core.Connections;
 using Engine.Core.Metrics;
+using Engine.Core.Transport;
 using Engine.Http.Http1;
 using Engine.Http.Logging;
 using Engine.Http.Proxy;
@@ -26,6 +28,9 @@ public static partial class GatewayMetricsExporter
     // Label values for the enums, computed once: snake_case of the member names.
     private static readonly (RequestRejectionReason Reason, string Label)[] s_rejectionReasons =
         [.. Enum.GetValues<RequestRejectionReason>().Where(r => r != RequestRejectionReason.None).Select(r => (r, ToSnakeCase(r.ToString())))];
+
+    private static readonly (AcceptErrorReason Reason, string Label)[] s_acceptErrorReasons =
+        [.. Enum.GetValues<AcceptErrorReason>().Select(r => (r, ToSnakeCase(r.ToString())))];
 
     private static readonly (UpstreamErrorKind Kind, string Label)[] s_upstreamErrorKinds =
         [.. Enum.GetValues<UpstreamErrorKind>().Select(k => (k, ToSnakeCase(k.ToString())))];
@@ -82,6 +87,7 @@ public static partial class GatewayMetricsExporter
 
         Counter(writer, "engine_connections_accepted_total", "Client connections accepted, on every entrypoint.", metrics.ConnectionsAccepted);
         Gauge(writer, "engine_open_connections", "Client connections open now, on every entrypoint.", metrics.ConnectionsOpen);
+        WriteAcceptErrorFamily(writer, metrics);
 
         writer.BeginFamily("engine_request_rejections_total", MetricType.Counter, "Requests rejected by the HTTP parser before forwarding, by reason; the connection is closed after the error response.");
         foreach ((RequestRejectionReason reason, string label) in s_rejectionReasons)
@@ -97,6 +103,26 @@ public static partial class GatewayMetricsExporter
 
         Counter(writer, "engine_upstream_retries_total", "Requests retried on a fresh upstream connection after a pooled one turned out closed.", metrics.Retries);
         Counter(writer, "engine_client_aborts_total", "Exchanges abandoned because the client went away.", metrics.ClientAborts);
+    }
+
+    private static void WriteAcceptErrorFamily(PrometheusTextWriter writer, ProxyMetrics metrics)
+    {
+        AcceptErrorCounters[] entrypoints = [.. metrics.AcceptErrors];
+        if (entrypoints.Length == 0)
+        {
+            return;
+        }
+        Array.Sort(entrypoints, static (a, b) => string.CompareOrdinal(a.Entrypoint, b.Entrypoint));
+        writer.BeginFamily("engine_accept_errors_total", MetricType.Counter,
+            "Failed accepts of client connections, per entrypoint, by reason; every retry while accepting is paused counts.");
+        foreach (AcceptErrorCounters counters in entrypoints)
+        {
+            var entrypoint = new MetricLabel("entrypoint", counters.Entrypoint);
+            foreach ((AcceptErrorReason reason, string label) in s_acceptErrorReasons)
+            {
+                writer.WriteSample(counters[reason], entrypoint, new MetricLabel("reason", label));
+            }
+        }
     }
 
     private static void WritePoolFamily(PrometheusTextWriter writer, ProxySnapshot snapshot)

@@ -76,7 +76,7 @@ internal readonly struct ProxyError
         ProxyErrorKind.RequestRejected => Rejection.StatusCode(),
         ProxyErrorKind.UpstreamFailed => Upstream switch
         {
-            UpstreamErrorKind.NoDestination or UpstreamErrorKind.PoolFull => 503,
+            UpstreamErrorKind.NoDestination or UpstreamErrorKind.PoolFull or UpstreamErrorKind.SocketLimit => 503,
             UpstreamErrorKind.ConnectTimeout or UpstreamErrorKind.ResponseTimeout => 504,
             _ => 502,
         },

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using Engine.Core.Connections;
 using Engine.Core.Metrics;
 using Engine.Http.Http1;
 
@@ -35,6 +36,7 @@ public sealed class ProxyMetrics
     private readonly ConcurrentDictionary<(string Router, string Service), RequestMetrics> _routers = new();
     private readonly ConcurrentDictionary<string, RequestMetrics> _services = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<(string Middleware, string Type), Middlewares.MiddlewareMetrics> _middlewares = new();
+    private readonly ConcurrentDictionary<string, AcceptErrorCounters> _acceptErrors = new(StringComparer.Ordinal);
 
     /// <summary>Counters of one entrypoint (label: entrypoint). Looked up on the config path, then held.</summary>
     public RequestMetrics ForEntrypoint(string entrypoint) =>
@@ -53,6 +55,12 @@ public sealed class ProxyMetrics
         _middlewares.GetOrAdd((middleware, type), static key => new Middlewares.MiddlewareMetrics(key.Middleware, key.Type));
 
     public IEnumerable<Middlewares.MiddlewareMetrics> Middlewares => _middlewares.Values;
+
+    /// <summary>Failed accepts of one entrypoint (labels: entrypoint, reason); they outlive the listener across reloads.</summary>
+    public AcceptErrorCounters ForAcceptErrors(string entrypoint) =>
+        _acceptErrors.GetOrAdd(entrypoint, static name => new AcceptErrorCounters(name));
+
+    public IEnumerable<AcceptErrorCounters> AcceptErrors => _acceptErrors.Values;
 
     public IEnumerable<RequestMetrics> Entrypoints => _entrypoints.Values;
 
@@ -140,4 +148,9 @@ public enum UpstreamErrorKind
     NoDestination,
     /// <summary>The destination's pool was at its connection limit for the whole connect timeout.</summary>
     PoolFull,
+    /// <summary>
+    /// The engine could not create a socket to connect with: out of file descriptors (EMFILE,
+    /// ENFILE) or socket memory (ENOBUFS, ENOMEM). The engine's own limit, not the upstream's.
+    /// </summary>
+    SocketLimit,
 }

@@ -188,8 +188,9 @@ internal sealed partial class ProxyPipeline(HttpConnectionHandler entrypoint)
             if (lease.Connection == null)
             {
                 entrypoint.Log.UpstreamConnectFailed(pool.Destination.Name, lease.Error);
-                return await FailAsync(exchange, lease.Error == UpstreamErrorKind.PoolFull
-                    ? ProxyError.Unavailable(UpstreamErrorKind.PoolFull)
+                // A full pool and a process out of sockets are the engine's own limits: 503, not the upstream's fault.
+                return await FailAsync(exchange, lease.Error is UpstreamErrorKind.PoolFull or UpstreamErrorKind.SocketLimit
+                    ? ProxyError.Unavailable(lease.Error)
                     : ProxyError.FromUpstream(lease.Error, retryAllowed: false));
             }
             upstream = lease.Connection;

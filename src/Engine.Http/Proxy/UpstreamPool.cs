@@ -150,6 +150,7 @@ internal sealed class UpstreamPool : IUpstreamPool, IHeartbeatHandler
             {
                 SocketError.TimedOut => UpstreamErrorKind.ConnectTimeout,
                 SocketError.ConnectionRefused => UpstreamErrorKind.ConnectRefused,
+                SocketError.TooManyOpenSockets or SocketError.NoBufferSpaceAvailable => UpstreamErrorKind.SocketLimit,
                 _ => UpstreamErrorKind.ConnectFailed,
             });
         }

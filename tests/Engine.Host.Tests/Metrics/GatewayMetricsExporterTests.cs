@@ -44,6 +44,36 @@ public sealed class GatewayMetricsExporterTests
     }
 
     [Fact]
+    public void Write_AcceptErrors_RendersEveryReasonPerEntrypoint_SortedByEntrypoint()
+    {
+        var metrics = new ProxyMetrics();
+        metrics.ForAcceptErrors("web").Record(Engine.Core.Transport.AcceptErrorReason.FileDescriptors);
+        metrics.ForAcceptErrors("web").Record(Engine.Core.Transport.AcceptErrorReason.FileDescriptors);
+        metrics.ForAcceptErrors("api").Record(Engine.Core.Transport.AcceptErrorReason.ConnectionAborted);
+
+        string[] lines = Export(metrics);
+
+        string[] series = [.. lines.Where(l => l.StartsWith("engine_accept_errors_total{", StringComparison.Ordinal))];
+        Assert.Equal(
+        [
+            "engine_accept_errors_total{entrypoint=\"api\",reason=\"file_descriptors\"} 0",
+            "engine_accept_errors_total{entrypoint=\"api\",reason=\"memory\"} 0",
+            "engine_accept_errors_total{entrypoint=\"api\",reason=\"connection_aborted\"} 1",
+            "engine_accept_errors_total{entrypoint=\"api\",reason=\"other\"} 0",
+            "engine_accept_errors_total{entrypoint=\"web\",reason=\"file_descriptors\"} 2",
+            "engine_accept_errors_total{entrypoint=\"web\",reason=\"memory\"} 0",
+            "engine_accept_errors_total{entrypoint=\"web\",reason=\"connection_aborted\"} 0",
+            "engine_accept_errors_total{entrypoint=\"web\",reason=\"other\"} 0",
+        ], series);
+    }
+
+    [Fact]
+    public void Write_NoEntrypoint_WritesNoAcceptErrorFamily()
+    {
+        Assert.DoesNotContain(Export(new ProxyMetrics()), l => l.Contains("engine_accept_errors_total", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void Write_ProxyCounters_RendersGlobalFamiliesWithSnakeCaseLabels()
     {
         var metrics = new ProxyMetrics();
