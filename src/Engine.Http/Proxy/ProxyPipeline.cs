@@ -187,7 +187,7 @@ internal sealed partial class ProxyPipeline(HttpConnectionHandler entrypoint)
             LeaseResult lease = await pool.LeaseAsync(allowIdle: true);
             if (lease.Connection == null)
             {
-                entrypoint.Log.UpstreamConnectFailed(pool.Destination.Name, lease.Error);
+                entrypoint.Log.UpstreamFailed(pool, lease.Error);
                 return await FailAsync(exchange, lease.Error == UpstreamErrorKind.PoolFull
                     ? ProxyError.Unavailable(UpstreamErrorKind.PoolFull)
                     : ProxyError.FromUpstream(lease.Error, retryAllowed: false));
@@ -228,6 +228,7 @@ internal sealed partial class ProxyPipeline(HttpConnectionHandler entrypoint)
             if (outcome == ResponseHeadOutcome.Received)
             {
                 exchange.ResponseHeadReceived = true;
+                entrypoint.Log.UpstreamAnswered(pool);
                 break;
             }
 
@@ -266,7 +267,7 @@ internal sealed partial class ProxyPipeline(HttpConnectionHandler entrypoint)
                 _metrics.OnRetry();
                 continue;
             }
-            entrypoint.Log.UpstreamExchangeFailed(pool.Destination.Name, error.Upstream);
+            entrypoint.Log.UpstreamFailed(pool, error.Upstream);
             return await FailAsync(exchange, error);
         }
 
