@@ -4,6 +4,7 @@ using Engine.Core.Connections;
 using Engine.Core.Routing;
 using Engine.Core.Timing;
 using Engine.Http.Http1;
+using Engine.Http.Logging;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.Extensions.Logging;
 
@@ -34,7 +35,7 @@ public sealed class HttpConnectionHandler
         Tracker = tracker;
         Heartbeat = tracker.Heartbeat;
         Metrics = runtime.Metrics;
-        Log = new ProxyLog(logger, runtime.RequestLogLimiter);
+        Log = new ProxyLog(logger, runtime.RequestLogLimiter, new LogEventLimiter(Heartbeat));
         Pipeline = new ProxyPipeline(this);
         ProxySnapshot initial = runtime.Current;
         Apply(config);

@@ -15,6 +15,9 @@ internal interface IUpstreamPool
 
     UpstreamPoolConfig Config { get; }
 
+    /// <summary>Whether the destination is failing, for state-change logging instead of a line per failure.</summary>
+    UpstreamFailureState Failures { get; }
+
     /// <summary>host:port of the destination, for a request that has no Host of its own.</summary>
     byte[] HostHeader { get; }
 

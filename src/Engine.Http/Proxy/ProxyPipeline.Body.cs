@@ -176,7 +176,7 @@ internal sealed partial class ProxyPipeline
         _metrics.OnUpstreamError(UpstreamErrorKind.ResetDuringBody);
         if (!invalid)
         {
-            entrypoint.Log.UpstreamExchangeFailed(upstream.Pool.Destination.Name, UpstreamErrorKind.ResetDuringBody);
+            entrypoint.Log.UpstreamFailed(upstream.Pool, UpstreamErrorKind.ResetDuringBody);
         }
         return new RelayOutcome(upstreamReusable: false, downstreamKeepAlive: false, downstreamFailed: false);
     }

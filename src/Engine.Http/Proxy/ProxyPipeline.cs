@@ -187,7 +187,7 @@ internal sealed partial class ProxyPipeline(HttpConnectionHandler entrypoint)
             LeaseResult lease = await pool.LeaseAsync(allowIdle: true);
             if (lease.Connection == null)
             {
-                entrypoint.Log.UpstreamConnectFailed(pool.Destination.Name, lease.Error);
+                entrypoint.Log.UpstreamFailed(pool, lease.Error);
                 // A full pool and a process out of sockets are the engine's own limits: 503, not the upstream's fault.
                 return await FailAsync(exchange, lease.Error is UpstreamErrorKind.PoolFull or UpstreamErrorKind.SocketLimit
                     ? ProxyError.Unavailable(lease.Error)
@@ -229,6 +229,7 @@ internal sealed partial class ProxyPipeline(HttpConnectionHandler entrypoint)
             if (outcome == ResponseHeadOutcome.Received)
             {
                 exchange.ResponseHeadReceived = true;
+                entrypoint.Log.UpstreamAnswered(pool);
                 break;
             }
 
@@ -267,7 +268,7 @@ internal sealed partial class ProxyPipeline(HttpConnectionHandler entrypoint)
                 _metrics.OnRetry();
                 continue;
             }
-            entrypoint.Log.UpstreamExchangeFailed(pool.Destination.Name, error.Upstream);
+            entrypoint.Log.UpstreamFailed(pool, error.Upstream);
             return await FailAsync(exchange, error);
         }
 

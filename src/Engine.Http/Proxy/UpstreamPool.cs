@@ -33,6 +33,7 @@ internal sealed class UpstreamPool : IUpstreamPool, IHeartbeatHandler
         _config = config;
         _heartbeat = heartbeat;
         _maxResponseHeaders = maxResponseHeaders;
+        Failures = new UpstreamFailureState(heartbeat);
         HostHeader = System.Text.Encoding.ASCII.GetBytes(destination.EndPoint switch
         {
             IPEndPoint ip => ip.ToString(),
@@ -44,6 +45,8 @@ internal sealed class UpstreamPool : IUpstreamPool, IHeartbeatHandler
     public DestinationState Destination { get; }
 
     public UpstreamPoolConfig Config => _config;
+
+    public UpstreamFailureState Failures { get; }
 
     /// <summary>host:port of the destination, for a request that has no Host of its own.</summary>
     public byte[] HostHeader { get; }

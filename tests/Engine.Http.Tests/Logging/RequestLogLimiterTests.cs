@@ -47,16 +47,4 @@ public sealed class RequestLogLimiterTests
         Assert.True(limiter.TryTake(out long refused));
         Assert.Equal(0, refused);
     }
-
-    /// <summary>A clock that moves only when told.</summary>
-    internal sealed class SteppedClock : TimeProvider
-    {
-        private long _timestamp = 1_000 * TimeSpan.TicksPerSecond;
-
-        public override long TimestampFrequency => TimeSpan.TicksPerSecond;
-
-        public override long GetTimestamp() => Interlocked.Read(ref _timestamp);
-
-        public void Advance(TimeSpan by) => Interlocked.Add(ref _timestamp, by.Ticks);
-    }
 }

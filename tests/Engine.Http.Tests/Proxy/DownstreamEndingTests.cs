@@ -108,6 +108,6 @@ public sealed class DownstreamEndingTests
 
         Assert.Equal(1, proxy.Metrics.ClientAborts);
         Assert.Equal(0, proxy.Metrics.UpstreamErrors(Engine.Http.Proxy.UpstreamErrorKind.ResetDuringBody));
-        Assert.DoesNotContain(proxy.Log.Entries, entry => entry.Contains("ResetDuringBody", StringComparison.Ordinal));
+        Assert.DoesNotContain(proxy.Log.Entries, entry => entry.Contains(Engine.Http.Proxy.UpstreamFailureState.Label(Engine.Http.Proxy.UpstreamErrorKind.ResetDuringBody), StringComparison.Ordinal));
     }
 }

@@ -63,7 +63,7 @@ public sealed class RequestDebugLogTests
     [Fact]
     public async Task ManyRequestsInOneSecond_AreCappedAndTheNextSecondSaysHowManyWereSuppressed()
     {
-        var clock = new RequestLogLimiterTests.SteppedClock();
+        var clock = new SteppedClock();
         await using var origin = ScriptedOrigin.Fixed();
         await using InMemoryProxy proxy = InMemoryProxy.Start([origin.Url],
             routers: [new RouterConfig("api", "Host(`api.test`)", "origin")],
