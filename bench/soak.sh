@@ -42,6 +42,9 @@
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+# common.sh is written for set -u without -e: its stop_tree ends with a "wait" that returns the
+# stopped process's status (143 after SIGTERM), so it is always called as "stop_tree PID || true"
+# here (errexit is off inside a function called from an || list).
 # shellcheck source=bench/lib/common.sh
 . "$ROOT/bench/lib/common.sh"
 
@@ -104,7 +107,7 @@ cleanup() {
   trap - EXIT INT TERM
   set +e
   for p in "${LOAD_PIDS[@]}" "$SAMPLER_PID" "$ENGINE_PID" "${ORIGIN_PID[@]}"; do
-    [[ -n $p ]] && stop_tree "$p"
+    [[ -n $p ]] && stop_tree "$p"   # (cleanup runs with set +e)
   done
   if [[ -d $WORK ]]; then
     for f in "$WORK"/logs/* "$WORK"/conf/*; do [[ -f $f ]] && cp "$f" "$OUT/conf/" 2>/dev/null; done
@@ -132,13 +135,18 @@ start_origin() { # ID
   wait_http "http://127.0.0.1:$port/" 15 || die "origin $id did not start on port $port"
 }
 # kill_origin ID: SIGKILL the nginx master and its worker (a crash, not a graceful stop).
+# The master is SIGSTOPped first: killed in the other order, a live master sees its worker die
+# and forks a new one that no one would stop (it happened: an orphan worker kept the port).
 kill_origin() {
-  local id=$1 pids
+  local id=$1 pids port=$((ORIGIN1_PORT + $1 - 1)) i
+  kill -STOP "${ORIGIN_PID[$id]}" 2>/dev/null || true
   pids=$(tree_pids "${ORIGIN_PID[$id]}")
   # shellcheck disable=SC2086
   [[ -n $pids ]] && kill -KILL $pids 2>/dev/null
   wait "${ORIGIN_PID[$id]}" 2>/dev/null || true
   ORIGIN_PID[$id]=""
+  for ((i = 0; i < 50; i++)); do port_free "$port" && return 0; sleep 0.1; done
+  log "WARNING: 127.0.0.1:$port still accepts after origin $id was killed"
 }
 for id in 1 2; do
   render "$ROOT/bench/conf/origin-nginx.conf.tmpl" "$WORK/conf/origin-$id.conf" \
@@ -231,11 +239,11 @@ done
 event "load done"
 LOAD_PIDS=()
 alive "$ENGINE_PID" && ENGINE_ALIVE=1 || ENGINE_ALIVE=0
-stop_tree "$SAMPLER_PID"; SAMPLER_PID=""
+stop_tree "$SAMPLER_PID" || true; SAMPLER_PID=""
 sample_rss $((SECONDS - T0))   # the final value, just before the stop
 curl -s --max-time 5 "http://127.0.0.1:$ADMIN_PORT/metrics" >"$OUT/metrics.txt" || log "metrics scrape failed"
-stop_tree "$ENGINE_PID"; ENGINE_STOP="exit $STOP_RC after ${STOP_MS} ms$( ((STOP_KILLED)) && echo ', SIGKILLed' || true)"; ENGINE_PID=""
-for id in 1 2; do stop_tree "${ORIGIN_PID[$id]}"; ORIGIN_PID[$id]=""; done
+stop_tree "$ENGINE_PID" || true; ENGINE_STOP="exit $STOP_RC after ${STOP_MS} ms$( ((STOP_KILLED)) && echo ', SIGKILLed' || true)"; ENGINE_PID=""
+for id in 1 2; do stop_tree "${ORIGIN_PID[$id]}" || true; ORIGIN_PID[$id]=""; done
 
 # ---------------------------------------------------------------- summary --
 # m NAME [LABEL=VALUE]: the metric's value (sum over series matching the label), 0 when absent.
@@ -325,6 +333,9 @@ rss_ok=$(awk -v a="${RSS_END:-0}" -v b="${RSS_WARM:-0}" 'BEGIN { print (b > 0 &&
   printf '  %-10s %9d; %d / %d / %d; closed %d, reset %d, cut in body %d, unanswered %d (after Connection: close %d), stalls %d, protocol errors %d, malformed accepted %d\n' \
     raw "$(r requests)" "$(r s2xx)" "$(r s4xx)" "$(r s5xx)" "$(r closed)" "$(r reset)" "$(r eof_in_body)" "$(r eof_before_head)" \
     "$(r unanswered_after_close)" "$(r stall)" "$(r protocol_error)" "$(r accepted_malformed)"
+  python3 -c 'import json, sys
+for k, v in sorted(json.load(open(sys.argv[1]))["scenarios"].items()):
+    print("    %s: %s" % (k, ", ".join("%s=%s" % kv for kv in sorted(v.items()))))' "$OUT/raw-client.json" 2>/dev/null || true
   echo "engine counters:"
   echo "  requests_total $(m engine_requests_total); responses by class: $(labels engine_responses_total code_class)"
   echo "  rejections: $(labels engine_request_rejections_total reason)"
@@ -342,5 +353,6 @@ rss_ok=$(awk -v a="${RSS_END:-0}" -v b="${RSS_WARM:-0}" 'BEGIN { print (b > 0 &&
     "failed requests explained (5xx $CLIENT_5XX <= $ENGINE_5XX <= $CAUSES_5XX; socket $CLIENT_SOCK <= $RESET_BODY; timeouts/stalls/protocol errors $((WRK_TIMEOUT + RAW_BAD)) == 0)"
   ((EXC == 0)) || { echo "matching log lines (first 20):"; cat "$OUT/engine.log" "$OUT/engine.out" 2>/dev/null | grep -E 'Unhandled|Exception' | head -20 | cut -c1-400; }
   echo "results: $OUT"
-} | tee "$OUT/summary.txt"
+} >"$OUT/summary.txt"   # not "| tee": FAIL must be set in this shell, not in a pipeline's subshell
+cat "$OUT/summary.txt"
 exit "$FAIL"
