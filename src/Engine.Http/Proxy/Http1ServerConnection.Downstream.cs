@@ -250,7 +250,8 @@ internal sealed partial class Http1ServerConnection
         {
             HeadWriter.WriteEdits(ref writer, exchange.ResponseEdits);
         }
-        writer.Write(end);
+        // RFC 9110 §9.3.2: the answer to HEAD has the fields a GET's would have, and no body.
+        writer.Write(exchange.Request.Method == HttpMethod.Head ? end[..2] : end);
         writer.Commit();
         exchange.Facts.ResponseBytes += writer.BytesWritten;
         await _output.FlushAsync();

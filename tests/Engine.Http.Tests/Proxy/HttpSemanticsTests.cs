@@ -214,4 +214,22 @@ public sealed class HttpSemanticsTests
             }
         }
     }
+
+    [Fact]
+    public async Task ProxysOwnAnswerToHead_HasNoBody_AndThePipelinedNextRequestIsReadCorrectly()
+    {
+        // Found by the soak: a 502 to HEAD carried its text body, and the next pipelined response was misread.
+        using var refused = new System.Net.Sockets.Socket(System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Tcp);
+        refused.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        await using InMemoryProxy proxy = InMemoryProxy.Start([$"http://{refused.LocalEndPoint}"]);
+        await using InMemoryClient client = proxy.Connect();
+
+        await client.SendAsync("HEAD / HTTP/1.1\r\nHost: x\r\n\r\nGET / HTTP/1.1\r\nHost: x\r\n\r\n");
+        RawMessage head = (await client.Reader.ReadResponseAsync(noBody: true))!;
+        RawMessage get = (await client.Reader.ReadResponseAsync())!;
+
+        Assert.Equal(502, head.Status);
+        Assert.Equal(502, get.Status);
+        Assert.Equal("502 Bad Gateway\n", get.BodyText);
+    }
 }
