@@ -78,15 +78,26 @@ internal sealed partial class ProxyPipeline
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     private static async ValueTask<BodyOutcome> FinishRequestBodyAsync(ProxyExchange exchange, ValueTask<BodyOutcome> requestBody, UpstreamConnection upstream)
     {
-        if (!requestBody.IsCompleted)
+        if (requestBody.IsCompleted)
         {
-            // Thread A (here) ends the exchange while thread B (the forwarder) waits on the
-            // client or on the upstream; cancelling both waits makes B return. A cancel that
-            // lands after B finished on its own is absorbed by the next head read.
-            exchange.Downstream.CancelRequestBodyRead();
-            upstream.Output.CancelPendingFlush();
+            return await requestBody;
         }
-        return await requestBody;
+
+        // Thread A (here) ends the exchange while thread B (the forwarder) waits on the client or
+        // on the upstream; cancelling both waits makes B return. A read cancel that lands after B
+        // finished on its own is absorbed by the next head read.
+        exchange.Downstream.CancelRequestBodyRead();
+        upstream.Output.CancelPendingFlush();
+        BodyOutcome outcome = await requestBody;
+        if (outcome == BodyOutcome.Completed)
+        {
+            // B finished on its own after all, so the flush cancel is still pending on this
+            // upstream connection: left there, it would fail the next exchange that leases the
+            // connection from the pool (a silent close, or a request sent twice by the retry of a
+            // "failed" flush; found by the http1-stream fuzz target). One empty flush takes it.
+            await upstream.Output.FlushAsync();
+        }
+        return outcome;
     }
 
     /// <summary>
