@@ -24,11 +24,15 @@ internal sealed class EngineProcess : IAsyncDisposable
     public static EngineProcess Start(string arguments) => Start("dotnet", $"exec {EngineDll} {arguments}");
 
     /// <summary>
-    /// Starts the engine with at most <paramref name="openFiles"/> file descriptors (soft and hard
-    /// limit, through util-linux prlimit, which execs the engine in place: the PID is the engine's).
+    /// Starts <paramref name="binary"/> (the native-AOT engine) with at most
+    /// <paramref name="openFiles"/> file descriptors (soft and hard limit, through util-linux
+    /// prlimit, which execs the engine in place: the PID is the engine's). The AOT binary is what
+    /// users run, and it has no JIT: a JIT build out of descriptors dies compiling its next
+    /// method ("Out of memory" from the W^X double mapping) or loading its next assembly, which
+    /// says nothing about the engine's own handling.
     /// </summary>
-    public static EngineProcess StartWithOpenFileLimit(string arguments, int openFiles) =>
-        Start("prlimit", $"--nofile={openFiles}:{openFiles} dotnet exec {EngineDll} {arguments}");
+    public static EngineProcess StartWithOpenFileLimit(string binary, string arguments, int openFiles) =>
+        Start("prlimit", $"--nofile={openFiles}:{openFiles} {binary} {arguments}");
 
     private static string EngineDll => Path.Combine(AppContext.BaseDirectory, "engine.dll");
 

@@ -151,6 +151,7 @@ internal sealed class UpstreamFailureState
         UpstreamErrorKind.ResetDuringBody => "reset_during_body",
         UpstreamErrorKind.NoDestination => "no_destination",
         UpstreamErrorKind.PoolFull => "pool_full",
+        UpstreamErrorKind.SocketLimit => "socket_limit",
         _ => kind.ToString(),
     };
 }

@@ -36,9 +36,13 @@ public sealed class AotBinaryFixture
             }
         }
         Command = EngineCommand.Aot(binary);
+        BinaryPath = binary;
     }
 
     public EngineCommand Command { get; }
+
+    /// <summary>The full path of the AOT binary.</summary>
+    public string BinaryPath { get; }
 
     /// <summary>The README's "Native AOT" command, verbatim.</summary>
     public const string PublishArguments = "publish src/Engine.Host -c Release -r linux-x64 -p:PublishAot=true -o artifacts/aot";

@@ -14,7 +14,7 @@ namespace Engine.Host.Tests.Transport;
 /// of spinning a core, logs that once, keeps serving the connections it has, answers 503 when it
 /// cannot open a socket upstream, and accepts again as soon as descriptors free.
 /// </summary>
-public sealed class FileDescriptorExhaustionTests(ITestOutputHelper output)
+public sealed class FileDescriptorExhaustionTests(ITestOutputHelper output, Aot.AotBinaryFixture aot) : IClassFixture<Aot.AotBinaryFixture>
 {
     private const int OpenFileLimit = 256;
     // More than the limit: the engine runs out whatever the runtime holds; the rest wait in the backlog.
@@ -75,7 +75,7 @@ public sealed class FileDescriptorExhaustionTests(ITestOutputHelper output)
 
         Assert.Equal(503, status);
         Assert.Equal(200, afterRecovery);
-        Assert.Contains("connect failed (SocketLimit)", log, StringComparison.Ordinal);
+        Assert.Contains("is failing: socket_limit", log, StringComparison.Ordinal);
         Assert.DoesNotContain("Unhandled", log, StringComparison.Ordinal);
         Assert.Contains("engine_upstream_errors_total{kind=\"socket_limit\"} 1", metrics, StringComparison.Ordinal);
     }
@@ -94,7 +94,7 @@ public sealed class FileDescriptorExhaustionTests(ITestOutputHelper output)
         }
     }
 
-    private static async Task<RunningEngine> StartEngineAsync(ScriptedOrigin origin)
+    private async Task<RunningEngine> StartEngineAsync(ScriptedOrigin origin)
     {
         int port = TestTools.FreePort();
         int adminPort = TestTools.FreePort();
@@ -115,7 +115,7 @@ public sealed class FileDescriptorExhaustionTests(ITestOutputHelper output)
             [admin]
             address = "127.0.0.1:{{adminPort}}"
             """);
-        var engine = new RunningEngine(EngineProcess.StartWithOpenFileLimit($"run --config {path}", OpenFileLimit), port, adminPort, directory);
+        var engine = new RunningEngine(EngineProcess.StartWithOpenFileLimit(aot.BinaryPath, $"run --config {path}", OpenFileLimit), port, adminPort, directory);
         TestTools.WaitForListener(new IPEndPoint(IPAddress.Loopback, adminPort), TimeSpan.FromSeconds(20));
         // Warm the scrape path too: under the limit, loading code later could need a descriptor.
         await ScrapeAsync(adminPort);
