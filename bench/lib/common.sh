@@ -118,6 +118,15 @@ pin() {
   if [[ -n $cpu ]]; then taskset -c "$cpu" "$@"; else "$@"; fi
 }
 
+# proc_running PID: true while PID exists and is not a zombie.  The state is the field after the
+# command name in /proc/PID/stat, read after its last ')' (a name may hold spaces or parentheses).
+proc_running() {
+  local stat
+  stat=$(cat "/proc/$1/stat" 2>/dev/null) || return 1
+  stat=${stat##*) }
+  [[ -n $stat && ${stat%% *} != Z ]]
+}
+
 # stop_tree PID: TERM the process and its descendants, KILL what is left after
 # STOP_GRACE s (default 5), reap it.  Only PIDs this harness started, never by name.  Sets
 # STOP_RC (exit status) and STOP_MS (time to exit); STOP_KILLED=1 if KILL was
@@ -132,13 +141,16 @@ stop_tree() {
   kill -TERM $pids 2>/dev/null
   for ((i = 0; i < ${STOP_GRACE:-5} * 10; i++)); do
     alive=0
-    for p in $pids; do [[ -e /proc/$p && $(awk '{print $3}' "/proc/$p/stat" 2>/dev/null) != Z ]] && alive=1; done
+    for p in $pids; do proc_running "$p" && alive=1; done
     ((alive)) || break
     sleep 0.1
   done
+  # Only a process still running after the grace is killed and reported. A PID that bash reaped
+  # meanwhile (its /proc entry gone) or a zombie is not: reading an empty state as "running" made
+  # a stop in 7 ms show as SIGKILLed.
   for p in $pids; do
-    if kill -0 "$p" 2>/dev/null && [[ $(awk '{print $3}' "/proc/$p/stat" 2>/dev/null) != Z ]]; then
-      kill -KILL "$p" 2>/dev/null; STOP_KILLED=1
+    if proc_running "$p" && kill -KILL "$p" 2>/dev/null; then
+      STOP_KILLED=1
     fi
   done
   wait "$root" 2>/dev/null
