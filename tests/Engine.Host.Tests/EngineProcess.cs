@@ -34,6 +34,23 @@ internal sealed class EngineProcess : IAsyncDisposable
     public static EngineProcess StartWithOpenFileLimit(string binary, string arguments, int openFiles) =>
         Start("prlimit", $"--nofile={openFiles}:{openFiles} {binary} {arguments}");
 
+    /// <summary>The config the process tests run: entrypoint "web" on <paramref name="port"/>, one origin behind a catch-all router, the admin API on <paramref name="adminPort"/>.</summary>
+    public static string SingleOriginConfig(int port, string originUrl, int adminPort) => $$"""
+        [entrypoints.web]
+        address = "127.0.0.1:{{port}}"
+
+        [routers.all]
+        rule = "PathPrefix(`/`)"
+        service = "origin"
+
+        [services.origin.load_balancer]
+        [[services.origin.load_balancer.servers]]
+        url = "{{originUrl}}"
+
+        [admin]
+        address = "127.0.0.1:{{adminPort}}"
+        """;
+
     private static string EngineDll => Path.Combine(AppContext.BaseDirectory, "engine.dll");
 
     private static EngineProcess Start(string file, string arguments)

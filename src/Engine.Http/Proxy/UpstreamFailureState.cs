@@ -1,3 +1,4 @@
+using Engine.Core.Metrics;
 using System.Globalization;
 using System.Text;
 using Engine.Core.Timing;
@@ -139,21 +140,11 @@ internal sealed class UpstreamFailureState
         return new UpstreamFailureSummary(total, TimeSpan.FromSeconds((double)elapsed / _clock.Frequency), byKind?.ToString() ?? "");
     }
 
+    private static readonly string[] s_labels =
+        [.. Enum.GetValues<UpstreamErrorKind>().Select(kind => LabelValues.FromPascalCase(kind.ToString()))];
+
     /// <summary>The kind as engine_upstream_errors_total labels it, so a line leads to its series.</summary>
-    public static string Label(UpstreamErrorKind kind) => kind switch
-    {
-        UpstreamErrorKind.ConnectRefused => "connect_refused",
-        UpstreamErrorKind.ConnectTimeout => "connect_timeout",
-        UpstreamErrorKind.ConnectFailed => "connect_failed",
-        UpstreamErrorKind.ResetBeforeResponse => "reset_before_response",
-        UpstreamErrorKind.ResponseTimeout => "response_timeout",
-        UpstreamErrorKind.InvalidResponse => "invalid_response",
-        UpstreamErrorKind.ResetDuringBody => "reset_during_body",
-        UpstreamErrorKind.NoDestination => "no_destination",
-        UpstreamErrorKind.PoolFull => "pool_full",
-        UpstreamErrorKind.SocketLimit => "socket_limit",
-        _ => kind.ToString(),
-    };
+    public static string Label(UpstreamErrorKind kind) => s_labels[(int)kind];
 }
 
 /// <summary>Which line a failure writes.</summary>

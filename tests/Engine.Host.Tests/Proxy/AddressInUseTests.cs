@@ -34,21 +34,7 @@ public sealed class AddressInUseTests
         try
         {
             string path = Path.Combine(directory, "gateway.toml");
-            File.WriteAllText(path, $$"""
-                [entrypoints.web]
-                address = "127.0.0.1:{{port}}"
-
-                [routers.all]
-                rule = "PathPrefix(`/`)"
-                service = "origin"
-
-                [services.origin.load_balancer]
-                [[services.origin.load_balancer.servers]]
-                url = "{{origin.Url}}"
-
-                [admin]
-                address = "127.0.0.1:{{adminPort}}"
-                """);
+            File.WriteAllText(path, EngineProcess.SingleOriginConfig(port, origin.Url, adminPort));
             await using EngineProcess first = EngineProcess.Start($"run --config {path}");
             TestTools.WaitForListener(new IPEndPoint(IPAddress.Loopback, adminPort), TimeSpan.FromSeconds(20));
 

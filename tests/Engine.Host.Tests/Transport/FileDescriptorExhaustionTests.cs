@@ -100,21 +100,7 @@ public sealed class FileDescriptorExhaustionTests(ITestOutputHelper output, Aot.
         int adminPort = TestTools.FreePort();
         string directory = Directory.CreateTempSubdirectory("engine-emfile-").FullName;
         string path = Path.Combine(directory, "gateway.toml");
-        File.WriteAllText(path, $$"""
-            [entrypoints.web]
-            address = "127.0.0.1:{{port}}"
-
-            [routers.all]
-            rule = "PathPrefix(`/`)"
-            service = "origin"
-
-            [services.origin.load_balancer]
-            [[services.origin.load_balancer.servers]]
-            url = "{{origin.Url}}"
-
-            [admin]
-            address = "127.0.0.1:{{adminPort}}"
-            """);
+        File.WriteAllText(path, EngineProcess.SingleOriginConfig(port, origin.Url, adminPort));
         var engine = new RunningEngine(EngineProcess.StartWithOpenFileLimit(aot.BinaryPath, $"run --config {path}", OpenFileLimit), port, adminPort, directory);
         TestTools.WaitForListener(new IPEndPoint(IPAddress.Loopback, adminPort), TimeSpan.FromSeconds(20));
         // Warm the scrape path too: under the limit, loading code later could need a descriptor.
