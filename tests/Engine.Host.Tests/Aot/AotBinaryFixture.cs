@@ -15,28 +15,35 @@ public sealed class AotBinaryFixture
 
     private static readonly TimeSpan s_publishTimeout = TimeSpan.FromMinutes(15);
 
+    // Two test classes use this fixture and xunit may build both at once: the binary is found
+    // (or published) once per process, or two publishes would race on the same output.
+    private static readonly Lazy<string> s_binary = new(FindOrPublish, LazyThreadSafetyMode.ExecutionAndPublication);
+
     public AotBinaryFixture()
     {
-        string binary;
+        BinaryPath = s_binary.Value;
+        Command = EngineCommand.Aot(BinaryPath);
+    }
+
+    private static string FindOrPublish()
+    {
         if (Environment.GetEnvironmentVariable(BinaryVariable) is { Length: > 0 } given)
         {
-            binary = Path.GetFullPath(given);
-            if (!File.Exists(binary))
+            string named = Path.GetFullPath(given);
+            if (!File.Exists(named))
             {
-                throw new InvalidOperationException($"{BinaryVariable} names '{binary}', which does not exist.");
+                throw new InvalidOperationException($"{BinaryVariable} names '{named}', which does not exist.");
             }
+            return named;
         }
-        else
+
+        string repository = RepositoryRoot();
+        string binary = Path.Combine(repository, "artifacts", "aot", "engine");
+        if (!File.Exists(binary) || File.GetLastWriteTimeUtc(binary) < NewestSourceWrite(repository))
         {
-            string repository = RepositoryRoot();
-            binary = Path.Combine(repository, "artifacts", "aot", "engine");
-            if (!File.Exists(binary) || File.GetLastWriteTimeUtc(binary) < NewestSourceWrite(repository))
-            {
-                Publish(repository);
-            }
+            Publish(repository);
         }
-        Command = EngineCommand.Aot(binary);
-        BinaryPath = binary;
+        return binary;
     }
 
     public EngineCommand Command { get; }
